@@ -1,0 +1,104 @@
+//! Where a server's registry comes from and goes to.
+//!
+//! Every read and write of a server's `Interactive Intelligence` subtree goes through
+//! [`RegistryBackend`]. Today there is one implementation, [`RegFileBackend`], for server
+//! images (a `registry.reg` file in a folder). A live Windows registry backend and a hive-file
+//! backend implement the same trait later; nothing above this module knows the difference.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::regfile;
+use super::RegTree;
+use crate::error::{Error, ErrorKind, Result};
+
+/// Loads and stores the registry subtree of one server.
+pub trait RegistryBackend {
+    /// A short description of where the registry lives, for messages and logs.
+    fn describe(&self) -> String;
+
+    /// Reads the whole subtree as one consistent snapshot.
+    fn load(&self) -> Result<RegTree>;
+
+    /// Replaces the stored subtree with `tree`, atomically: after a failure the previous
+    /// contents are intact.
+    fn store(&self, tree: &RegTree) -> Result<()>;
+}
+
+/// A registry kept as a regedit export file, as in a server image.
+#[derive(Clone, Debug)]
+pub struct RegFileBackend {
+    path: PathBuf,
+}
+
+impl RegFileBackend {
+    /// The backend for the `.reg` file at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> RegFileBackend {
+        RegFileBackend { path: path.into() }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl RegistryBackend for RegFileBackend {
+    fn describe(&self) -> String {
+        format!("registry file {}", self.path.display())
+    }
+
+    fn load(&self) -> Result<RegTree> {
+        let bytes = fs::read(&self.path).map_err(|e| Error::io("reading", &self.path, e))?;
+        let options = regfile::ReadOptions::for_file(&self.path);
+        let file = regfile::parse(&bytes, &options)?;
+        Ok(file.to_tree())
+    }
+
+    fn store(&self, tree: &RegTree) -> Result<()> {
+        write_atomically(&self.path, |out| regfile::write_export(tree, out))
+    }
+}
+
+/// Writes a file so that it appears only when complete: the content goes to a temporary file
+/// in the same folder, is synced, and is renamed over `path`. On any failure the temporary file
+/// is removed and `path` keeps its old content.
+pub fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".migrator-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("creating a temporary file in", dir, e))?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
+        fill(&mut buffered).map_err(|e| Error::io("writing", path, e))?;
+        buffered.flush().map_err(|e| Error::io("writing", path, e))?;
+    }
+    temp.as_file().sync_all().map_err(|e| Error::io("syncing", path, e))?;
+    temp.persist(path).map_err(|e| Error::io("replacing", path, e.error))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Syncs a folder so that a rename inside it survives a crash. Best effort: not every platform
+/// can open a folder for syncing.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+impl From<regfile::RegFileError> for Error {
+    fn from(error: regfile::RegFileError) -> Error {
+        let hint = error.hint();
+        Error::new(ErrorKind::Input, error.to_string()).with_hint(hint)
+    }
+}
