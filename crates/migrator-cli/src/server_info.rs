@@ -21,7 +21,10 @@ pub fn run(args: Args) -> Result<u8> {
     let tree = image.load_registry()?;
     let identity = server::identity(&tree, image.registry_file())?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&identity).expect("identity serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&identity).expect("identity serializes")
+        );
     } else {
         println!("server:  {}", identity.server);
         println!("site:    {}", identity.site);

@@ -56,7 +56,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A new error of `kind`; see the module documentation for the wording rule.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), hint: None, source: None }
+        Error {
+            kind,
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
     }
 
     /// Adds what the user can do about it.
@@ -81,9 +86,12 @@ impl Error {
             _ if is_disk_full(&source) => "Free some space on that disk, or choose another folder.",
             _ => "Check the path and the disk, then run the command again.",
         };
-        Error::new(ErrorKind::Input, format!("{action} {}: {source}", path.display()))
-            .with_hint(hint)
-            .with_source(source)
+        Error::new(
+            ErrorKind::Input,
+            format!("{action} {}: {source}", path.display()),
+        )
+        .with_hint(hint)
+        .with_source(source)
     }
 
     /// The class of the failure.
@@ -115,6 +123,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|s| s as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }

@@ -77,8 +77,7 @@ pub const ADMIN_CONFIG: &str = "EIC\\Directory Services\\Root\\<SITE>\\Productio
 pub const STRUCTURED_PARAMETERS: &str =
     "EIC\\Directory Services\\Root\\<SITE>\\Production\\Structured Parameters";
 /// Site-wide configuration container.
-pub const CONFIGURATION: &str =
-    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration";
+pub const CONFIGURATION: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration";
 /// Mail configuration; value `Root Path`.
 pub const MAIL: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Mail";
 /// Value of [`MAIL`] holding the mail spool folder.
@@ -95,7 +94,8 @@ pub const DIAL_PLAN_CONFIGURATION: &str =
 /// Value of [`DIAL_PLAN_CONFIGURATION`]: one `<class name>:<classification>` item each.
 pub const CLASSIFICATIONS_VALUE: &str = "Classifications";
 /// Client buttons, one key each, with `Icon File` and `Valid Icon`.
-pub const CLIENT_BUTTONS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Client Buttons";
+pub const CLIENT_BUTTONS: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Client Buttons";
 /// Value of a client button: `Yes` when its icon is in the resources folder.
 pub const VALID_ICON_VALUE: &str = "Valid Icon";
 /// Value of a client button: the icon's file name.
@@ -110,7 +110,8 @@ pub const TRACKER: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Tr
 /// Interaction Process Automation configuration (processes, templates, settings).
 pub const IPA: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA";
 /// Interaction Recorder configuration.
-pub const RECORDER: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Interaction Recorder";
+pub const RECORDER: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Interaction Recorder";
 /// Attribute of [`RECORDER`] that `--dev-mode` leaves out.
 pub const RECORDINGS_RESCUE_ID: &str = "Recordings Rescue ID";
 /// Log Retrieval Assistant configuration.
@@ -149,7 +150,8 @@ pub const PARAMETER_VALUE: &str = "Value";
 /// Server parameter holding the folder of report files.
 pub const REPORT_PATH_PARAMETER: &str = "Report File Path";
 /// Interaction Processor tables, one key each.
-pub const IP_TABLES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\<SERVER>\\IP Tables";
+pub const IP_TABLES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\<SERVER>\\IP Tables";
 /// Interaction Processor configuration of this server (the `<SERVER>\IP` component).
 pub const SERVER_IP: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\<SERVER>\\IP";
 /// Handler registrations of this server.
@@ -240,7 +242,10 @@ pub const NAMES: &[Name] = &[
     inferred("lines", LINES),
     inferred("line groups", LINE_GROUPS),
     inferred("server parameters", SERVER_PARAMETERS),
-    found("report path parameter (vendor wording)", REPORT_PATH_PARAMETER),
+    found(
+        "report path parameter (vendor wording)",
+        REPORT_PATH_PARAMETER,
+    ),
     inferred("Interaction Processor tables", IP_TABLES),
     inferred("server IP configuration", SERVER_IP),
     inferred("handler registrations", HANDLER_REGISTRATIONS),
@@ -265,11 +270,19 @@ pub const NAMES: &[Name] = &[
 ];
 
 const fn found(what: &'static str, value: &'static str) -> Name {
-    Name { what, value, evidence: Evidence::Found }
+    Name {
+        what,
+        value,
+        evidence: Evidence::Found,
+    }
 }
 
 const fn inferred(what: &'static str, value: &'static str) -> Name {
-    Name { what, value, evidence: Evidence::Inferred }
+    Name {
+        what,
+        value,
+        evidence: Evidence::Inferred,
+    }
 }
 
 /// Fills the site and server placeholders of a layout path.
@@ -290,14 +303,21 @@ mod tests {
     #[test]
     fn resolve_fills_both_placeholders() {
         let path = resolve(WORKSTATIONS, "Indy", "calliope");
-        assert_eq!(path, "EIC\\Directory Services\\Root\\Indy\\Production\\calliope\\Workstations");
+        assert_eq!(
+            path,
+            "EIC\\Directory Services\\Root\\Indy\\Production\\calliope\\Workstations"
+        );
     }
 
     #[test]
     fn every_directory_services_path_starts_at_the_root() {
         for name in NAMES {
             if name.value.contains(SITE) {
-                assert!(name.value.starts_with(DS_ROOT), "{} is outside DS", name.value);
+                assert!(
+                    name.value.starts_with(DS_ROOT),
+                    "{} is outside DS",
+                    name.value
+                );
             }
         }
     }

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod incoming;
 pub mod layout;
 pub mod registry;
 pub mod server;

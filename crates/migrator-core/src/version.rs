@@ -22,15 +22,42 @@ pub struct CicVersion {
 /// Every release this tool supports, oldest first. Four a year to 2017, five in 2018, fewer
 /// per year afterwards as the product slowed down.
 pub const RELEASES: &[CicVersion] = &[
-    v(2015, 1), v(2015, 2), v(2015, 3), v(2015, 4),
-    v(2016, 1), v(2016, 2), v(2016, 3), v(2016, 4),
-    v(2017, 1), v(2017, 2), v(2017, 3), v(2017, 4),
-    v(2018, 1), v(2018, 2), v(2018, 3), v(2018, 4), v(2018, 5),
-    v(2019, 1), v(2019, 2), v(2019, 3), v(2019, 4),
-    v(2020, 1), v(2020, 2), v(2020, 3), v(2020, 4),
-    v(2021, 1), v(2021, 2), v(2021, 3), v(2021, 4),
-    v(2022, 1), v(2022, 2), v(2022, 3), v(2022, 4),
-    v(2023, 1), v(2023, 2), v(2023, 3),
+    v(2015, 1),
+    v(2015, 2),
+    v(2015, 3),
+    v(2015, 4),
+    v(2016, 1),
+    v(2016, 2),
+    v(2016, 3),
+    v(2016, 4),
+    v(2017, 1),
+    v(2017, 2),
+    v(2017, 3),
+    v(2017, 4),
+    v(2018, 1),
+    v(2018, 2),
+    v(2018, 3),
+    v(2018, 4),
+    v(2018, 5),
+    v(2019, 1),
+    v(2019, 2),
+    v(2019, 3),
+    v(2019, 4),
+    v(2020, 1),
+    v(2020, 2),
+    v(2020, 3),
+    v(2020, 4),
+    v(2021, 1),
+    v(2021, 2),
+    v(2021, 3),
+    v(2021, 4),
+    v(2022, 1),
+    v(2022, 2),
+    v(2022, 3),
+    v(2022, 4),
+    v(2023, 1),
+    v(2023, 2),
+    v(2023, 3),
 ];
 
 const fn v(year: u16, release: u8) -> CicVersion {
@@ -190,8 +217,17 @@ mod tests {
 
     #[test]
     fn parses_the_spellings_administrators_use() {
-        let expected = CicVersion { year: 2018, release: 5 };
-        for text in ["2018 R5", "2018R5", "2018_R5", "2018 r5", " 2018 R5 Patch 3"] {
+        let expected = CicVersion {
+            year: 2018,
+            release: 5,
+        };
+        for text in [
+            "2018 R5",
+            "2018R5",
+            "2018_R5",
+            "2018 r5",
+            " 2018 R5 Patch 3",
+        ] {
             assert_eq!(text.parse::<CicVersion>().unwrap(), expected, "{text}");
         }
         assert!("2014 R1".parse::<CicVersion>().is_err());
@@ -210,7 +246,11 @@ mod tests {
         let old: CicVersion = "2016 R1".parse().unwrap();
         let new: CicVersion = "2023 R3".parse().unwrap();
         for row in FEATURES {
-            assert!(!old.has(row.feature) && new.has(row.feature), "{:?}", row.feature);
+            assert!(
+                !old.has(row.feature) && new.has(row.feature),
+                "{:?}",
+                row.feature
+            );
         }
     }
 }

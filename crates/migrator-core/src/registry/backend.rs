@@ -80,10 +80,15 @@ pub fn write_atomically(
     {
         let mut buffered = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
         fill(&mut buffered).map_err(|e| Error::io("writing", path, e))?;
-        buffered.flush().map_err(|e| Error::io("writing", path, e))?;
+        buffered
+            .flush()
+            .map_err(|e| Error::io("writing", path, e))?;
     }
-    temp.as_file().sync_all().map_err(|e| Error::io("syncing", path, e))?;
-    temp.persist(path).map_err(|e| Error::io("replacing", path, e.error))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io("syncing", path, e))?;
+    temp.persist(path)
+        .map_err(|e| Error::io("replacing", path, e.error))?;
     sync_dir(dir);
     Ok(())
 }

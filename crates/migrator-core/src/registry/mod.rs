@@ -93,7 +93,11 @@ pub struct Value {
 impl Value {
     /// A value with raw data bytes, exactly as the registry stores them.
     pub fn new(name: impl Into<String>, kind: ValueType, data: Vec<u8>) -> Value {
-        Value { name: name.into(), kind, data }
+        Value {
+            name: name.into(),
+            kind,
+            data,
+        }
     }
 
     /// A REG_SZ value holding `text`.
@@ -216,14 +220,21 @@ pub fn decode_multi_sz(data: &[u8]) -> Option<Vec<String>> {
     if units.is_empty() {
         return Some(Vec::new());
     }
-    units.split(|&u| u == 0).map(|part| String::from_utf16(part).ok()).collect()
+    units
+        .split(|&u| u == 0)
+        .map(|part| String::from_utf16(part).ok())
+        .collect()
 }
 
 fn utf16_units(data: &[u8]) -> Option<Vec<u16>> {
     if data.len() % 2 != 0 {
         return None;
     }
-    Some(data.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect())
+    Some(
+        data.chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+            .collect(),
+    )
 }
 
 /// The form of a name used for comparisons: Windows compares key and value names by their
@@ -243,7 +254,11 @@ pub struct Key {
 impl Key {
     /// An empty key named `name`.
     pub fn new(name: impl Into<String>) -> Key {
-        Key { name: name.into(), values: IndexMap::new(), subkeys: IndexMap::new() }
+        Key {
+            name: name.into(),
+            values: IndexMap::new(),
+            subkeys: IndexMap::new(),
+        }
     }
 
     /// The key's own name (one path element), in the case it was created with.
@@ -331,7 +346,9 @@ impl Key {
 
     /// The direct subkey named `name`, created (appended) when missing.
     pub fn ensure_subkey(&mut self, name: &str) -> &mut Key {
-        self.subkeys.entry(fold(name)).or_insert_with(|| Key::new(name))
+        self.subkeys
+            .entry(fold(name))
+            .or_insert_with(|| Key::new(name))
     }
 
     /// Attaches `key` as a subkey. A subkey with the same name is replaced in its place.
@@ -354,11 +371,16 @@ impl Key {
     /// missing or another subkey already has the name `to`.
     pub fn rename_subkey(&mut self, from: &str, to: &str) -> bool {
         let (from_f, to_f) = (fold(from), fold(to));
-        let Some(index) = self.subkeys.get_index_of(&from_f) else { return false };
+        let Some(index) = self.subkeys.get_index_of(&from_f) else {
+            return false;
+        };
         if from_f != to_f && self.subkeys.contains_key(&to_f) {
             return false;
         }
-        let (_, mut key) = self.subkeys.shift_remove_index(index).expect("index is valid");
+        let (_, mut key) = self
+            .subkeys
+            .shift_remove_index(index)
+            .expect("index is valid");
         key.name = to.to_string();
         self.subkeys.shift_insert(index, to_f, key);
         true
@@ -498,7 +520,8 @@ mod tests {
     #[test]
     fn names_compare_without_case_and_keep_their_spelling() {
         let mut tree = RegTree::new();
-        tree.ensure("HKEY_LOCAL_MACHINE\\Software\\Vendor").set_value(Value::sz("Path", "a"));
+        tree.ensure("HKEY_LOCAL_MACHINE\\Software\\Vendor")
+            .set_value(Value::sz("Path", "a"));
         let key = tree.find("hkey_local_machine\\SOFTWARE\\vendor").unwrap();
         assert_eq!(key.name(), "Vendor");
         assert_eq!(key.text("PATH").as_deref(), Some("a"));
@@ -531,7 +554,13 @@ mod tests {
     fn multi_sz_keeps_inner_empty_strings() {
         let value = Value::multi_sz("m", &["a", "", "b"]);
         assert_eq!(value.as_strings().unwrap(), ["a", "", "b"]);
-        assert_eq!(Value::multi_sz::<&str>("m", &[]).as_strings().unwrap().len(), 0);
+        assert_eq!(
+            Value::multi_sz::<&str>("m", &[])
+                .as_strings()
+                .unwrap()
+                .len(),
+            0
+        );
     }
 
     #[test]

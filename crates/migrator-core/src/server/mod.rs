@@ -80,17 +80,25 @@ impl ServerImage {
                 ErrorKind::Input,
                 format!("server image folder {} does not exist", dir.display()),
             )
-            .with_hint("Give the folder of a server image, or create one with `migrator sample`."));
+            .with_hint(
+                "Give the folder of a server image, or create one with `migrator sample`.",
+            ));
         }
         let registry = dir.join(REGISTRY_FILE);
         if !registry.is_file() {
             return Err(Error::new(
                 ErrorKind::Input,
-                format!("{} is not a server image: it has no {REGISTRY_FILE}", dir.display()),
+                format!(
+                    "{} is not a server image: it has no {REGISTRY_FILE}",
+                    dir.display()
+                ),
             )
             .with_hint("A server image holds registry.reg and the I3/IC install tree."));
         }
-        Ok(ServerImage { dir: dir.to_path_buf(), backend: RegFileBackend::new(registry) })
+        Ok(ServerImage {
+            dir: dir.to_path_buf(),
+            backend: RegFileBackend::new(registry),
+        })
     }
 
     /// The image folder.
@@ -131,7 +139,9 @@ impl ServerImage {
 
 /// The install tree of the image in `dir`.
 pub fn install_dir_of(dir: &Path) -> PathBuf {
-    INSTALL_DIR.iter().fold(dir.to_path_buf(), |path, part| path.join(part))
+    INSTALL_DIR
+        .iter()
+        .fold(dir.to_path_buf(), |path, part| path.join(part))
 }
 
 /// The `Interactive Intelligence` key of a tree, at its 64-bit or its 32-bit location, with
@@ -144,9 +154,8 @@ pub fn ii_key(tree: &RegTree) -> Option<(&'static str, &Key)> {
 
 /// Reads the identity of a server from its registry.
 pub fn identity(tree: &RegTree, source: &Path) -> Result<Identity> {
-    let (_, ii) = ii_key(tree).ok_or_else(|| {
-        not_a_server(source, &format!("it has no {} key", layout::II_KEY))
-    })?;
+    let (_, ii) = ii_key(tree)
+        .ok_or_else(|| not_a_server(source, &format!("it has no {} key", layout::II_KEY)))?;
     let install_path = ii
         .text(layout::TARGET_VALUE)
         .map(|target| install_root_from_target(&target))
@@ -168,15 +177,28 @@ pub fn identity(tree: &RegTree, source: &Path) -> Result<Identity> {
     let site = first_text(root, layout::SITE_VALUE, source)?;
     let site = site.trim_start_matches('\\').to_string();
     let server_path = first_text(root, layout::SERVER_VALUE, source)?;
-    let server = server_path.rsplit('\\').next().unwrap_or_default().to_string();
+    let server = server_path
+        .rsplit('\\')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     if site.is_empty() || server.is_empty() {
         return Err(not_a_server(source, "its SITE or SERVER value is empty"));
     }
     let setup = ii.subkey(layout::SETUP_ASSISTANT).ok_or_else(|| {
-        not_a_server(source, &format!("it has no {} key", layout::SETUP_ASSISTANT))
+        not_a_server(
+            source,
+            &format!("it has no {} key", layout::SETUP_ASSISTANT),
+        )
     })?;
     let version = parse_version(setup, layout::VERSION_VALUE, source)?;
-    Ok(Identity { server, site, version, kind: ServerKind::Cic, install_path })
+    Ok(Identity {
+        server,
+        site,
+        version,
+        kind: ServerKind::Cic,
+        install_path,
+    })
 }
 
 /// The install root for a `Target` value such as `D:\I3\IC\Server\`: its parent folder.
@@ -191,7 +213,12 @@ pub fn install_root_from_target(target: &str) -> String {
 fn required_text(key: &Key, name: &str, source: &Path) -> Result<String> {
     key.text(name)
         .filter(|text| !text.is_empty())
-        .ok_or_else(|| not_a_server(source, &format!("value {name} of {} is missing", key.name())))
+        .ok_or_else(|| {
+            not_a_server(
+                source,
+                &format!("value {name} of {} is missing", key.name()),
+            )
+        })
 }
 
 /// The first string of a value that may be REG_SZ or REG_MULTI_SZ (`SITE` is seen as both).
@@ -199,7 +226,12 @@ fn first_text(key: &Key, name: &str, source: &Path) -> Result<String> {
     key.value(name)
         .and_then(|value| value.as_strings())
         .and_then(|items| items.into_iter().next())
-        .ok_or_else(|| not_a_server(source, &format!("value {name} of {} is missing", key.name())))
+        .ok_or_else(|| {
+            not_a_server(
+                source,
+                &format!("value {name} of {} is missing", key.name()),
+            )
+        })
 }
 
 fn parse_version(key: &Key, name: &str, source: &Path) -> Result<CicVersion> {
@@ -213,7 +245,10 @@ fn parse_version(key: &Key, name: &str, source: &Path) -> Result<CicVersion> {
 fn not_a_server(source: &Path, why: &str) -> Error {
     Error::new(
         ErrorKind::Input,
-        format!("{} does not describe a CIC server or Media Server: {why}", source.display()),
+        format!(
+            "{} does not describe a CIC server or Media Server: {why}",
+            source.display()
+        ),
     )
     .with_hint("Export HKLM\\SOFTWARE\\Interactive Intelligence from the server with `reg export`.")
 }

@@ -103,14 +103,21 @@ pub fn write_export(tree: &RegTree, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn value_line(value: &Value) -> String {
-    let name = if value.is_default() { "@".to_string() } else { quote(value.name()) };
+    let name = if value.is_default() {
+        "@".to_string()
+    } else {
+        quote(value.name())
+    };
     let data = match value.kind() {
         ValueType::Sz => match value.as_text() {
             Some(text) => quote(&text),
             None => hex_data(value),
         },
         ValueType::Dword if value.data().len() == 4 => {
-            format!("dword:{:08x}", u32::from_le_bytes(value.data().try_into().unwrap()))
+            format!(
+                "dword:{:08x}",
+                u32::from_le_bytes(value.data().try_into().unwrap())
+            )
         }
         _ => hex_data(value),
     };
@@ -142,7 +149,10 @@ pub struct ReadOptions {
 impl ReadOptions {
     /// Options for reading the file at `path` with the default code page.
     pub fn for_file(path: &std::path::Path) -> ReadOptions {
-        ReadOptions { source: path.display().to_string(), code_page: 1252 }
+        ReadOptions {
+            source: path.display().to_string(),
+            code_page: 1252,
+        }
     }
 }
 
@@ -168,7 +178,11 @@ impl RegFileError {
 
 impl std::fmt::Display for RegFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.source, self.line, self.column, self.expected)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.source, self.line, self.column, self.expected
+        )
     }
 }
 
