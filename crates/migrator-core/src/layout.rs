@@ -198,6 +198,9 @@ pub const MEDIA_SERVER_CONFIG: &str = "Resources\\MediaServerConfig.xml";
 pub const MIGRATOR_DIR: &str = "Migrator";
 /// CIC licence file; never exported.
 pub const LICENSE_FILE: &str = "CurrentLicenseAdmin.I3Lic";
+/// In a server image folder (beside `registry.reg`, not in the install tree): a file whose
+/// presence stands for a running CIC or Media Server service. Export warns, import refuses.
+pub const SERVICE_RUNNING_MARKER: &str = "service.running";
 
 /// Every name above with its evidence, for documentation and review.
 pub const NAMES: &[Name] = &[
@@ -267,6 +270,7 @@ pub const NAMES: &[Name] = &[
     found("Media Server configuration file", MEDIA_SERVER_CONFIG),
     found("Migrator folder", MIGRATOR_DIR),
     found("licence file", LICENSE_FILE),
+    inferred("running service marker of an image", SERVICE_RUNNING_MARKER),
 ];
 
 const fn found(what: &'static str, value: &'static str) -> Name {

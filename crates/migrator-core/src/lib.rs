@@ -10,9 +10,11 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod import;
 pub mod incoming;
 pub mod layout;
 pub mod registry;
+pub mod restore;
 pub mod server;
 pub mod version;
 
