@@ -18,9 +18,11 @@ pub mod collect;
 pub mod markdown;
 pub mod select;
 pub mod table;
+pub mod view;
 
 pub use collect::{collect, CollectOptions, Collected, CollectedFile, Collection};
 pub use select::{close, select, Reason, Scope, Selected, Selection};
+pub use view::{describe, ComponentView};
 
 use serde::Serialize;
 
