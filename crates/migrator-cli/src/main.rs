@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod nodes;
 mod server_info;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
@@ -19,12 +20,15 @@ struct Cli {
 enum Command {
     /// Show a server's identity and how many items each container holds.
     ServerInfo(server_info::Args),
+    /// List the data components a server has, with what each pulls in.
+    Nodes(nodes::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::ServerInfo(args) => server_info::run(args),
+        Command::Nodes(args) => nodes::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

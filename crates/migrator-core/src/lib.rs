@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod archive;
+pub mod catalog;
 pub mod error;
 pub mod import;
 pub mod incoming;
