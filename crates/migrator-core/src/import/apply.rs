@@ -17,7 +17,7 @@ use crate::registry::RegTree;
 use crate::server::ServerImage;
 
 use super::plan::{Action, Item, Payload, Plan};
-use super::progress::Progress;
+use crate::progress::Progress;
 
 /// A write the apply stage is about to make, as a fault hook sees it.
 #[derive(Clone, Copy, Debug)]
@@ -79,13 +79,22 @@ pub struct ApplyOptions<'a> {
 }
 
 /// Carries out `plan` on `image`, whose registry was loaded as `tree` when planning.
-pub fn apply(image: &ServerImage, mut tree: RegTree, plan: &Plan, options: ApplyOptions) -> Applied {
+pub fn apply(
+    image: &ServerImage,
+    mut tree: RegTree,
+    plan: &Plan,
+    options: ApplyOptions,
+) -> Applied {
     let mut applied = Applied {
         outcomes: vec![Outcome::NotRun; plan.actions.len()],
         failure: None,
         cancelled: false,
     };
-    options.progress.start_items(plan.change_count() as u64);
+    let writes = plan.actions.iter().filter(|a| a.kind.writes());
+    let bytes = writes.filter_map(Action::size).sum();
+    options
+        .progress
+        .start_phase("writing", plan.change_count() as u64, bytes);
     for (index, action) in plan.actions.iter().enumerate() {
         if !action.kind.writes() {
             applied.outcomes[index] = Outcome::Done;
@@ -93,19 +102,31 @@ pub fn apply(image: &ServerImage, mut tree: RegTree, plan: &Plan, options: Apply
         }
         if options.progress.cancelled() {
             let error = Error::new(ErrorKind::Input, "import cancelled by the user");
-            note_failure(&mut applied, &action.component, action.item.describe(), error);
+            note_failure(
+                &mut applied,
+                &action.component,
+                action.item.describe(),
+                error,
+            );
             applied.cancelled = true;
+            options.progress.end_phase();
             return applied;
         }
         match carry_out(&mut tree, action, &options) {
             Ok(()) => {
                 applied.outcomes[index] = Outcome::Done;
-                options.progress.item_done(action);
+                options.progress.advance(1, action.size().unwrap_or(0));
             }
             Err(error) => {
                 applied.outcomes[index] = Outcome::Failed(error.message().to_string());
-                note_failure(&mut applied, &action.component, action.item.describe(), error);
+                note_failure(
+                    &mut applied,
+                    &action.component,
+                    action.item.describe(),
+                    error,
+                );
                 if options.stop_at_failure {
+                    options.progress.end_phase();
                     return applied;
                 }
             }
@@ -114,6 +135,7 @@ pub fn apply(image: &ServerImage, mut tree: RegTree, plan: &Plan, options: Apply
     if plan.writes_registry() {
         store_registry(image, &tree, plan, &options, &mut applied);
     }
+    options.progress.end_phase();
     applied
 }
 
@@ -129,7 +151,8 @@ fn note_failure(applied: &mut Applied, component: &str, item: String, error: Err
 
 fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Result<()> {
     if let Some(fault) = options.fault {
-        fault(WriteStep::Action(action)).map_err(|e| Error::io("writing", Path::new(action.item.path()), e))?;
+        fault(WriteStep::Action(action))
+            .map_err(|e| Error::io("writing", Path::new(action.item.path()), e))?;
     }
     match (&action.item, &action.payload) {
         (Item::Key(path), _) => {
@@ -140,7 +163,14 @@ fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Res
             tree.ensure(key).set_value(value.clone());
             Ok(())
         }
-        (_, Payload::File { source, destination }) => copy_file(source, destination),
+        (
+            _,
+            Payload::File {
+                source,
+                destination,
+                ..
+            },
+        ) => copy_file(source, destination),
         _ => Err(Error::new(
             ErrorKind::Internal,
             format!("plan action {} carries no data", action.item.describe()),
@@ -157,7 +187,13 @@ fn copy_file(source: &Path, destination: &Path) -> Result<()> {
     write_atomically(destination, |out| io::copy(&mut input, out).map(|_| ()))
 }
 
-fn store_registry(image: &ServerImage, tree: &RegTree, plan: &Plan, options: &ApplyOptions, applied: &mut Applied) {
+fn store_registry(
+    image: &ServerImage,
+    tree: &RegTree,
+    plan: &Plan,
+    options: &ApplyOptions,
+    applied: &mut Applied,
+) {
     let file = image.registry_file();
     let stored = match options.fault {
         Some(fault) => fault(WriteStep::Registry).map_err(|e| Error::io("writing", file, e)),

@@ -35,7 +35,7 @@ impl ToolRelease {
     pub fn current() -> ToolRelease {
         ToolRelease {
             version: crate::TOOL_VERSION.to_string(),
-            build: option_env!("MIGRATOR_BUILD").unwrap_or("0").to_string(),
+            build: crate::BUILD.to_string(),
         }
     }
 }
@@ -75,7 +75,10 @@ pub fn check(input: &GateInput) -> Result<Vec<String>> {
     service_stopped(input)?;
     extraction_folder(input)?;
     let mut warnings = Vec::new();
-    for forcible in [switchover_backup(input), admin_config_without_tracker(input)] {
+    for forcible in [
+        switchover_backup(input),
+        admin_config_without_tracker(input),
+    ] {
         match forcible {
             Some(refusal) if input.force => {
                 warnings.push(format!("--force given: {}", refusal.message()))
@@ -272,7 +275,12 @@ fn switchover_backup(input: &GateInput) -> Option<Error> {
 /// Licence assignments pull in users; importing them without Interaction Tracker data damages
 /// the Tracker data of those users.
 fn admin_config_without_tracker(input: &GateInput) -> Option<Error> {
-    let chosen = |name: &str| input.components.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let chosen = |name: &str| {
+        input
+            .components
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(name))
+    };
     if !chosen(ADMIN_CONFIG) || chosen(TRACKER_CONFIG) || target_has_tracker(input) {
         return None;
     }

@@ -20,8 +20,8 @@ use crate::restore::Rollback;
 
 use super::apply::Outcome;
 use super::plan::{Action, ActionKind, Plan, Tally};
-use super::progress::Stage;
-use super::Mode;
+use super::stage::Stage;
+use super::{Mode, Planned};
 
 /// The text report's file name in the run folder.
 pub const REPORT_TEXT: &str = "report.txt";
@@ -122,6 +122,8 @@ pub struct Report {
     pub plan: Plan,
     /// One outcome per action of the plan.
     pub outcomes: Vec<Outcome>,
+    /// Components the pull rules added, and those the archive lacks.
+    pub notes: Vec<String>,
     /// Things to read: forced gates, files kept, names no rule rewrote.
     pub warnings: Vec<String>,
     /// Why it failed, if it did.
@@ -180,6 +182,7 @@ impl Report {
             "folder": self.folder,
             "stages": self.stages,
             "components": self.counts,
+            "notes": self.notes,
             "warnings": self.warnings,
             "failure": self.failure,
             "rollback": self.rollback,
@@ -209,6 +212,7 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&counts_table(&self.counts));
+        list_section(&mut out, "Components added", &self.notes);
         list_section(&mut out, "Warnings", &self.warnings);
         stages_section(&mut out, &self.stages);
         out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
@@ -225,7 +229,9 @@ impl Report {
         let text = self.to_text(true);
         write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
         let checklist = checklist_markdown(&self.log);
-        write_atomically(&dir.join(CHECKLIST), |out| out.write_all(checklist.as_bytes()))?;
+        write_atomically(&dir.join(CHECKLIST), |out| {
+            out.write_all(checklist.as_bytes())
+        })?;
         if per_item {
             let json = serde_json::to_vec_pretty(&self.to_json()).expect("a report serializes");
             write_atomically(&dir.join(REPORT_JSON), |out| out.write_all(&json))?;
@@ -251,7 +257,10 @@ pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
         })
         .collect();
     for (index, action) in plan.actions.iter().enumerate() {
-        let Some(row) = table.iter_mut().find(|row| row.component == action.component) else {
+        let Some(row) = table
+            .iter_mut()
+            .find(|row| row.component == action.component)
+        else {
             continue;
         };
         let failed = outcomes.is_some_and(|o| !matches!(o[index], Outcome::Done));
@@ -271,33 +280,47 @@ pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
 }
 
 /// The plan as JSON for programs: `status` is `Planned`.
-pub fn plan_json(plan: &Plan, archive: &str, server: &str, warnings: &[String], log: &RuleLog) -> serde_json::Value {
+pub fn plan_json(planned: &Planned) -> serde_json::Value {
+    let plan = &planned.plan;
     json!({
         "status": "Planned",
         "mode": plan.mode,
-        "archive": archive,
-        "server": server,
+        "archive": planned.archive,
+        "server": planned.server,
         "changes": plan.change_count(),
         "components": planned_counts(plan),
         "order": plan.components,
-        "warnings": warnings,
-        "unresolved": log.unresolved,
-        "checklist": log.checklist,
+        "notes": planned.notes,
+        "warnings": planned.warnings,
+        "unresolved": planned.log.unresolved,
+        "checklist": planned.log.checklist,
         "actions": plan.actions,
     })
 }
 
-/// The plan for people: counts, warnings, then every action.
-pub fn plan_text(plan: &Plan, archive: &str, server: &str, warnings: &[String], show_kept: bool) -> String {
+/// The plan for people: counts, notes, warnings, then every action.
+pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
+    let plan = &planned.plan;
     let mut out = String::new();
-    let _ = writeln!(out, "Plan: import {archive} into {server} ({} mode)", plan.mode);
+    let _ = writeln!(
+        out,
+        "Plan: import {} into {} ({} mode)",
+        planned.archive, planned.server, plan.mode
+    );
     let _ = match plan.change_count() {
-        0 => writeln!(out, "Nothing to change: the server already holds this data."),
-        n => writeln!(out, "{n} changes; nothing is written until the import runs."),
+        0 => writeln!(
+            out,
+            "Nothing to change: the server already holds this data."
+        ),
+        n => writeln!(
+            out,
+            "{n} changes; nothing is written until the import runs."
+        ),
     };
     out.push('\n');
     out.push_str(&counts_table(&planned_counts(plan)));
-    list_section(&mut out, "Warnings", warnings);
+    list_section(&mut out, "Components added", &planned.notes);
+    list_section(&mut out, "Warnings", &planned.warnings);
     out.push_str(&actions_text(plan, None, show_kept));
     out
 }
@@ -387,7 +410,11 @@ fn actions_text(plan: &Plan, outcomes: Option<&[Outcome]>, show_kept: bool) -> S
 }
 
 fn action_line(action: &Action, outcome: Option<&Outcome>) -> String {
-    let mut line = format!("  {:<17} {}", action.kind.label(), short_path(&action.item.describe()));
+    let mut line = format!(
+        "  {:<17} {}",
+        action.kind.label(),
+        short_path(&action.item.describe())
+    );
     if let Some(rule) = action.rule {
         let _ = write!(line, "  [rule {rule}]");
     }

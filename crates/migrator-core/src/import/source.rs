@@ -13,7 +13,7 @@ use crate::incoming::Incoming;
 use crate::server::ServerKind;
 use crate::version::CicVersion;
 
-use super::progress::Progress;
+use crate::progress::Progress;
 
 /// What an archive records about the server it was exported from and the tool that wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -137,7 +137,12 @@ pub fn new_run_folder(image: &ServerImage) -> Result<PathBuf> {
 /// # Errors
 ///
 /// `ErrorKind::Input` for a write failure (a full disk), naming the file.
-pub fn create(image: &ServerImage, run_dir: &Path, plan: &Plan, archive: &str) -> Result<RestorePoint> {
+pub fn create(
+    image: &ServerImage,
+    run_dir: &Path,
+    plan: &Plan,
+    archive: &str,
+) -> Result<RestorePoint> {
     let point = run_dir.join(POINT_DIR);
     let taken = take(image, &point, run_dir, plan, archive);
     if taken.is_err() {
@@ -154,7 +159,11 @@ fn take(
     archive: &str,
 ) -> Result<RestorePoint> {
     fs::create_dir_all(point).map_err(|e| Error::io("creating", point, e))?;
-    let registry = save(image.registry_file(), &point.join(REGISTRY_COPY), REGISTRY_COPY)?;
+    let registry = save(
+        image.registry_file(),
+        &point.join(REGISTRY_COPY),
+        REGISTRY_COPY,
+    )?;
     let install = image.install_dir();
     let mut manifest = Manifest {
         name: file_name(run_dir),
@@ -233,7 +242,8 @@ fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
     }
     let mut input = fs::File::open(from).map_err(|e| Error::io("reading", from, e))?;
     let mut output = fs::File::create(to).map_err(|e| Error::io("writing", to, e))?;
-    let (size, sha256) = copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
+    let (size, sha256) =
+        copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
     output.sync_all().map_err(|e| Error::io("syncing", to, e))?;
     Ok(SavedFile {
         path: label.to_string(),
@@ -243,7 +253,10 @@ fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
 }
 
 /// Copies `input` to `output` in blocks, hashing what passes.
-pub(crate) fn copy_hashed(input: &mut impl Read, output: &mut impl Write) -> io::Result<(u64, String)> {
+pub(crate) fn copy_hashed(
+    input: &mut impl Read,
+    output: &mut impl Write,
+) -> io::Result<(u64, String)> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -313,8 +326,14 @@ pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
     };
     found.ok_or_else(|| {
         let message = match name {
-            Some(name) => format!("server image {} has no restore point {name}", image.dir().display()),
-            None => format!("server image {} has no restore point", image.dir().display()),
+            Some(name) => format!(
+                "server image {} has no restore point {name}",
+                image.dir().display()
+            ),
+            None => format!(
+                "server image {} has no restore point",
+                image.dir().display()
+            ),
         };
         let hint = match names.is_empty() {
             true => "An import takes one unless --no-restore-point is given.".to_string(),
@@ -328,8 +347,11 @@ fn load(dir: &Path) -> Result<RestorePoint> {
     let path = dir.join(POINT_DIR).join(MANIFEST_FILE);
     let text = fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
     let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| {
-        Error::new(ErrorKind::Input, format!("restore point {} is damaged: {e}", path.display()))
-            .with_hint("Choose another restore point with `migrator rollback --list`.")
+        Error::new(
+            ErrorKind::Input,
+            format!("restore point {} is damaged: {e}", path.display()),
+        )
+        .with_hint("Choose another restore point with `migrator rollback --list`.")
     })?;
     Ok(RestorePoint {
         dir: dir.to_path_buf(),

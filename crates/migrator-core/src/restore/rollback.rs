@@ -17,7 +17,10 @@ use crate::import::lock::ImportLock;
 use crate::registry::backend::write_atomically;
 use crate::server::ServerImage;
 
-use super::{copy_hashed, find, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE, POINT_DIR, REGISTRY_COPY};
+use super::{
+    copy_hashed, find, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE, POINT_DIR,
+    REGISTRY_COPY,
+};
 
 /// What a rollback did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -79,7 +82,8 @@ pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     for relative in manifest.created_dirs.iter().rev() {
         remove_created_dir(&install.join(relative_path(relative)), &mut done);
     }
-    done.registry_restored = restore_registry(image, &saved.join(REGISTRY_COPY), &manifest.registry)?;
+    done.registry_restored =
+        restore_registry(image, &saved.join(REGISTRY_COPY), &manifest.registry)?;
     mark_rolled_back(point)?;
     Ok(done)
 }

@@ -10,6 +10,7 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use crate::archive::names::unsafe_reason;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Destination, FilePolicy, Incoming, IncomingFile, RuleLog};
 use crate::layout;
@@ -101,9 +102,13 @@ impl<'a> FilePlanner<'a> {
             self.planned
                 .insert(destination.clone(), file.source.clone());
         }
+        let size = fs::metadata(&file.source)
+            .map_err(|e| Error::io("reading", &file.source, e))?
+            .len();
         action.payload = Payload::File {
             source: file.source.clone(),
             destination,
+            size,
         };
         Ok(Some(action))
     }
@@ -134,19 +139,14 @@ impl<'a> FilePlanner<'a> {
 /// The parts of an install-relative path, or `None` when it is absolute, names a drive, climbs
 /// with `..`, or points into this tool's own folder.
 pub(crate) fn install_relative(relative: &str) -> Option<Vec<&str>> {
-    if relative.is_empty() || relative.starts_with(['\\', '/']) {
+    if unsafe_reason(&relative.replace('\\', "/")).is_some() || relative.ends_with(['\\', '/']) {
         return None;
     }
     let parts: Vec<&str> = relative.split(['\\', '/']).collect();
-    let bad = |part: &&str| {
-        part.is_empty()
-            || part.trim_matches(|c| c == '.' || c == ' ').is_empty()
-            || part.contains([':', '\0'])
-    };
-    if parts.iter().any(bad) || parts[0].eq_ignore_ascii_case(layout::MIGRATOR_DIR) {
-        return None;
+    match parts[0].eq_ignore_ascii_case(layout::MIGRATOR_DIR) {
+        true => None,
+        false => Some(parts),
     }
-    Some(parts)
 }
 
 fn escaping(component: &str, relative: &str) -> Error {
@@ -173,7 +173,11 @@ fn existing_file(path: &Path) -> Result<Option<PathBuf>> {
 
 /// Whether two files hold the same bytes, read in blocks so that memory stays flat.
 pub(crate) fn same_content(a: &Path, b: &Path) -> Result<bool> {
-    let size = |p: &Path| fs::metadata(p).map(|m| m.len()).map_err(|e| Error::io("reading", p, e));
+    let size = |p: &Path| {
+        fs::metadata(p)
+            .map(|m| m.len())
+            .map_err(|e| Error::io("reading", p, e))
+    };
     if size(a)? != size(b)? {
         return Ok(false);
     }

@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
 use crate::registry::{RegTree, Value};
+use crate::server::ServerKind;
 
 pub use shown::{is_secret_value, show_value};
 
@@ -173,6 +174,8 @@ pub(crate) enum Payload {
         source: PathBuf,
         /// The absolute destination path.
         destination: PathBuf,
+        /// The extracted copy's size in bytes.
+        size: u64,
     },
 }
 
@@ -210,6 +213,14 @@ impl Action {
         }
     }
 
+    /// The size of a file action's data in bytes.
+    pub fn size(&self) -> Option<u64> {
+        match &self.payload {
+            Payload::File { size, .. } => Some(*size),
+            _ => None,
+        }
+    }
+
     /// The absolute destination of a file action in the image.
     pub fn destination(&self) -> Option<&Path> {
         match &self.payload {
@@ -231,7 +242,11 @@ impl Serialize for Action {
         if let Some(rule) = self.rule {
             map.serialize_entry("rule", rule)?;
         }
-        for (key, field) in [("detail", &self.detail), ("old", &self.old), ("new", &self.new)] {
+        for (key, field) in [
+            ("detail", &self.detail),
+            ("old", &self.old),
+            ("new", &self.new),
+        ] {
             if let Some(text) = field {
                 map.serialize_entry(key, text)?;
             }
@@ -282,7 +297,9 @@ impl Plan {
 
     /// The actions of `component`.
     pub fn actions_of<'a>(&'a self, component: &'a str) -> impl Iterator<Item = &'a Action> {
-        self.actions.iter().filter(move |a| a.component == component)
+        self.actions
+            .iter()
+            .filter(move |a| a.component == component)
     }
 }
 
@@ -293,6 +310,8 @@ pub struct Target<'a> {
     pub tree: &'a RegTree,
     /// The target's install tree (`I3/IC` of the image).
     pub install_dir: &'a Path,
+    /// The target's kind, which decides the import order.
+    pub kind: ServerKind,
 }
 
 /// Plans the import of `incoming` onto `target`. Components are taken in import order; each
@@ -311,12 +330,12 @@ pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -
         components: Vec::new(),
         actions: Vec::new(),
     };
-    for component in order::sorted(incoming) {
+    for component in order::sorted(incoming, target.kind) {
         let mut unchanged = registry::plan(component, &mut planned, log, &mut plan.actions)?;
         unchanged += files.plan(component, log, &mut plan.actions)?;
         plan.components.push(ComponentPlan {
             name: component.component.clone(),
-            order_reason: order::reason(&component.component),
+            order_reason: order::reason(&component.component, target.kind),
             unchanged,
         });
     }

@@ -40,7 +40,9 @@ impl<'a> Exclusions<'a> {
     }
 
     fn key(&self, path: &str) -> bool {
-        self.keys.iter().any(|(excluded, _)| is_within(path, excluded))
+        self.keys
+            .iter()
+            .any(|(excluded, _)| is_within(path, excluded))
     }
 
     fn value(&self, key: &str, name: &str) -> bool {
@@ -199,7 +201,8 @@ impl KeyPlanner<'_> {
             .or_else(|| self.log.change_for(path));
         let merged = change.is_some_and(|c| c.detail.starts_with(MERGED));
         let target_key = self.planned.ensure(target);
-        let secret = is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
+        let secret =
+            is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
         let (kind, old) = match target_key.value(value.name()) {
             Some(old) if old.kind() == value.kind() && old.data() == value.data() => {
                 self.unchanged += 1;

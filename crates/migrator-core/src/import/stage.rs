@@ -1,14 +1,12 @@
-//! How an import reports its progress and learns that the user wants it to stop.
-//!
-//! The library never prints: the binary implements [`Progress`] to show stages and counts on a
-//! terminal, and to answer [`Progress::cancelled`] after Ctrl-C.
+//! The stages of an import, in the order they run. Each is logged when it starts and ends,
+//! timed for the report, and shown to the user as a progress phase.
 
 use std::fmt;
 
-use super::plan::Action;
+use serde::Serialize;
 
-/// The stages of an import, in the order they run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// One stage of an import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Opening the archive and checking every component.
@@ -31,6 +29,14 @@ pub enum Stage {
     Report,
 }
 
+impl Stage {
+    /// Whether the stage's own work reports progress phases (the archive's verify and
+    /// extraction do), so the stage itself does not open one.
+    pub fn has_own_phases(self) -> bool {
+        matches!(self, Stage::OpenVerify | Stage::Extract)
+    }
+}
+
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -46,32 +52,3 @@ impl fmt::Display for Stage {
         })
     }
 }
-
-/// Receives progress; every method has a silent default.
-pub trait Progress: Sync {
-    /// A stage begins.
-    fn stage(&self, _stage: Stage, _detail: &str) {}
-
-    /// A stage ends.
-    fn stage_done(&self, _stage: Stage, _detail: &str) {}
-
-    /// A warning the user should see.
-    fn warn(&self, _message: &str) {}
-
-    /// The apply stage starts `total` writing actions.
-    fn start_items(&self, _total: u64) {}
-
-    /// One action was carried out.
-    fn item_done(&self, _action: &Action) {}
-
-    /// Whether the user asked to stop (Ctrl-C); checked between items.
-    fn cancelled(&self) -> bool {
-        false
-    }
-}
-
-/// Progress that shows nothing and never cancels.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Silent;
-
-impl Progress for Silent {}
