@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Destination, Incoming, IncomingFile};
 use crate::layout;
 use crate::progress::Progress;
-use crate::registry::{join, regfile};
+use crate::registry::{join, regfile, RegTree};
 
 use super::order;
 use super::source::{Origin, Source};
@@ -64,54 +64,74 @@ impl ArchiveSource {
             let folder = base.join(safe_name(name));
             fs::create_dir(&folder).map_err(|e| Error::io("creating", &folder, e))?;
             let extracted = self.archive.extract_component(name, &folder, progress)?;
-            incoming.push(self.incoming(extracted)?);
+            incoming.push(read_extracted(extracted, &self.origin)?);
         }
         Ok(incoming)
     }
+}
 
-    /// Reads an extracted component following its import policy.
-    fn incoming(&self, extracted: ExtractedComponent) -> Result<Incoming> {
-        let policy = order::policy(&extracted.name);
-        let mut incoming = Incoming::new(extracted.name.clone());
-        if let Some(bytes) = &extracted.registry {
+/// Reads an extracted component following its import policy.
+fn read_extracted(extracted: ExtractedComponent, origin: &Origin) -> Result<Incoming> {
+    let tree = match &extracted.registry {
+        Some(bytes) => {
             let options =
                 regfile::ReadOptions::new(format!("registry data of component {}", extracted.name));
             let parsed = regfile::parse(bytes, &options).map_err(|e| {
                 Error::new(ErrorKind::DamagedArchive, e.to_string())
                     .with_hint("The archive was altered or not written by migrator: export again.")
             })?;
-            incoming.tree = parsed.to_tree();
+            parsed.to_tree()
         }
-        if policy.registry == RegistryPolicy::NotImported {
-            incoming.excluded = self.policy_exclusions(&incoming);
-        }
-        incoming.files = extracted
-            .files
-            .into_iter()
-            .map(|file| IncomingFile {
-                destination: destination(&policy, &file.archive_path),
-                archive_path: file.archive_path,
-                source: file.path,
-                policy: policy.files,
-            })
-            .collect();
-        Ok(incoming)
-    }
+        None => RegTree::new(),
+    };
+    let files = extracted
+        .files
+        .into_iter()
+        .map(|file| (file.archive_path, file.path))
+        .collect();
+    Ok(component_incoming(&extracted.name, tree, files, origin))
+}
 
-    /// The component's registry locations present in its data, all left out.
-    fn policy_exclusions(&self, incoming: &Incoming) -> Vec<(String, &'static str)> {
-        let Some(component) = order::lookup(&incoming.component) else {
-            return Vec::new();
-        };
-        component
-            .registry
-            .iter()
-            .map(|path| layout::resolve(path, &self.origin.site, &self.origin.server))
-            .map(|path| join(layout::II_KEY, &path))
-            .filter(|path| incoming.tree.find(path).is_some())
-            .map(|path| (path, NOT_IMPORTED))
-            .collect()
+/// A component's data as the import sees it, following the component's import policy from
+/// the catalog: registry data it does not import is excluded, files it only extracts stay in
+/// the extraction folder. `files` are `(archive path, extracted copy)` pairs.
+pub(crate) fn component_incoming(
+    name: &str,
+    tree: RegTree,
+    files: Vec<(String, PathBuf)>,
+    origin: &Origin,
+) -> Incoming {
+    let policy = order::policy(name);
+    let mut incoming = Incoming::new(name);
+    incoming.tree = tree;
+    if policy.registry == RegistryPolicy::NotImported {
+        incoming.excluded = policy_exclusions(&incoming, origin);
     }
+    incoming.files = files
+        .into_iter()
+        .map(|(archive_path, source)| IncomingFile {
+            destination: destination(&policy, &archive_path),
+            archive_path,
+            source,
+            policy: policy.files,
+        })
+        .collect();
+    incoming
+}
+
+/// The component's registry locations present in its data, all left out.
+fn policy_exclusions(incoming: &Incoming, origin: &Origin) -> Vec<(String, &'static str)> {
+    let Some(component) = order::lookup(&incoming.component) else {
+        return Vec::new();
+    };
+    component
+        .registry
+        .iter()
+        .map(|path| layout::resolve(path, &origin.site, &origin.server))
+        .map(|path| join(layout::II_KEY, &path))
+        .filter(|path| incoming.tree.find(path).is_some())
+        .map(|path| (path, NOT_IMPORTED))
+        .collect()
 }
 
 fn destination(policy: &ImportPolicy, archive_path: &str) -> Destination {

@@ -10,6 +10,8 @@
 
 pub mod apply;
 pub mod archive_source;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod gates;
 pub mod lock;
 pub mod order;
@@ -170,3 +172,6 @@ pub fn run_with_fault(
         false => run.execute(prepared, planning, fault),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -162,9 +162,12 @@ impl KeyPlanner<'_> {
     fn key(&mut self, path: &str, target: &str, key: &Key) {
         let change = self.log.change_for(path);
         let existed = self.planned.find(target).is_some();
-        if existed {
+        // A key without values of its own that only leads to others is structure: neither
+        // counted as unchanged nor a reason to list the target's values as kept.
+        let structural = key.value_count() == 0 && key.subkey_count() > 0;
+        if existed && !structural {
             self.unchanged += 1;
-        } else {
+        } else if !existed {
             self.create(path, target, change);
         }
         for value in key.values() {
@@ -172,8 +175,8 @@ impl KeyPlanner<'_> {
                 self.value(path, target, key, value);
             }
         }
-        if existed {
-            self.keep_target_values(target, key, change);
+        if existed && !structural {
+            self.keep_target_values(target, key);
         }
     }
 
@@ -225,7 +228,7 @@ impl KeyPlanner<'_> {
     }
 
     /// Lists the values of an existing target key that the archive does not have.
-    fn keep_target_values(&mut self, target: &str, key: &Key, change: Option<&RuleChange>) {
+    fn keep_target_values(&mut self, target: &str, key: &Key) {
         let Some(target_key) = self.planned.find(target) else {
             return;
         };
@@ -238,7 +241,7 @@ impl KeyPlanner<'_> {
             })
             .collect();
         for item in kept {
-            let action = self.action(ActionKind::KeepValue, item, change.map(|c| c.rule));
+            let action = self.action(ActionKind::KeepValue, item, None);
             self.actions.push(action);
         }
     }
