@@ -13,6 +13,7 @@ pub mod error;
 pub mod incoming;
 pub mod layout;
 pub mod registry;
+pub mod retention;
 pub mod server;
 pub mod version;
 
