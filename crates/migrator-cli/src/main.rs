@@ -12,6 +12,7 @@ use migrator_core::Result;
 mod console;
 mod exit;
 mod logging;
+mod nodes;
 #[allow(dead_code)] // called by the export, import, inspect, verify and diff commands
 mod password;
 mod server_info;
@@ -39,6 +40,8 @@ The vendor console's command lines work too, with -server=DIR added:
 enum Command {
     /// Show a server's identity and how many items each container holds.
     ServerInfo(server_info::Args),
+    /// List the data components a server has, with what each pulls in.
+    Nodes(nodes::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
 }
@@ -96,6 +99,7 @@ fn start(
     }
     match command {
         Command::ServerInfo(args) => server_info::run(args),
+        Command::Nodes(args) => nodes::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
     }
 }

@@ -199,6 +199,51 @@ pub const MIGRATOR_DIR: &str = "Migrator";
 /// CIC licence file; never exported.
 pub const LICENSE_FILE: &str = "CurrentLicenseAdmin.I3Lic";
 
+/// System parameters (site-wide counterparts of server parameters), one key each.
+pub const SYSTEM_PARAMETERS: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\System Parameters";
+/// The default user: settings every user inherits.
+pub const DEFAULT_USER: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Default User";
+/// Password policies, one key each.
+pub const PASSWORD_POLICIES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Password Policies";
+/// Client configuration templates, one key each.
+pub const CLIENT_TEMPLATES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Client Configuration Templates";
+/// Status messages, one key each.
+pub const STATUS_MESSAGES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Status Messages";
+/// Wrap-up codes, one key each.
+pub const WRAP_UP_CODES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Wrap-up Codes";
+/// Wrap-up categories, one key each.
+pub const WRAP_UP_CATEGORIES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Wrap-up Categories";
+/// Account codes, one key each.
+pub const ACCOUNT_CODES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Account Codes";
+/// Schedules, one key each.
+pub const SCHEDULES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Schedules";
+/// Locations, one key each.
+pub const LOCATIONS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Locations";
+/// Layouts, one key each.
+pub const LAYOUTS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Layouts";
+/// Positions of stations on layouts, one key each.
+pub const POSITIONS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Positions";
+/// Interaction Web configuration; value `EnableHTTP`.
+pub const INTERACTION_WEB: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Interaction Web";
+/// IPA processes, one key each.
+pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
+/// IPA process templates, one key each.
+pub const IPA_TEMPLATES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Templates";
+/// IPA settings.
+pub const IPA_SETTINGS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Settings";
+/// Speech recognition engines of this server.
+pub const RECOGNITION: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\<SERVER>\\Recognition";
+/// File in a server image folder (beside `registry.reg`) whose presence says that the server's
+/// service (CIC or Media Server) is running.
+pub const SERVICE_RUNNING_MARKER: &str = "service.running";
+
 /// Every name above with its evidence, for documentation and review.
 pub const NAMES: &[Name] = &[
     found("exported registry key", II_KEY),
@@ -267,6 +312,24 @@ pub const NAMES: &[Name] = &[
     found("Media Server configuration file", MEDIA_SERVER_CONFIG),
     found("Migrator folder", MIGRATOR_DIR),
     found("licence file", LICENSE_FILE),
+    inferred("system parameters", SYSTEM_PARAMETERS),
+    inferred("default user", DEFAULT_USER),
+    inferred("password policies", PASSWORD_POLICIES),
+    inferred("client configuration templates", CLIENT_TEMPLATES),
+    inferred("status messages", STATUS_MESSAGES),
+    inferred("wrap-up codes", WRAP_UP_CODES),
+    inferred("wrap-up categories", WRAP_UP_CATEGORIES),
+    inferred("account codes", ACCOUNT_CODES),
+    inferred("schedules", SCHEDULES),
+    inferred("locations", LOCATIONS),
+    inferred("layouts", LAYOUTS),
+    inferred("positions", POSITIONS),
+    found("Interaction Web configuration", INTERACTION_WEB),
+    inferred("IPA processes", IPA_PROCESSES),
+    inferred("IPA process templates", IPA_TEMPLATES),
+    inferred("IPA settings", IPA_SETTINGS),
+    found("speech recognition engines", RECOGNITION),
+    inferred("service running marker of an image", SERVICE_RUNNING_MARKER),
 ];
 
 const fn found(what: &'static str, value: &'static str) -> Name {

@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod error;
 pub mod incoming;
 pub mod layout;
