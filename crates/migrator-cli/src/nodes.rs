@@ -53,7 +53,11 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 fn print_text(views: &[ComponentView], heading: Option<&str>) {
-    let width = views.iter().map(|v| v.name.chars().count()).max().unwrap_or(0);
+    let width = views
+        .iter()
+        .map(|v| v.name.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut kind = None;
     for view in views {
         if kind != Some(view.kind) {
@@ -62,7 +66,10 @@ fn print_text(views: &[ComponentView], heading: Option<&str>) {
                 || format!("{} components", view.kind.product_name()),
                 |heading| format!("components of {heading}"),
             );
-            println!("{}{title}:", if view.kind == views[0].kind { "" } else { "\n" });
+            println!(
+                "{}{title}:",
+                if view.kind == views[0].kind { "" } else { "\n" }
+            );
         }
         let line = format!("  {:width$}  {}", view.name, pulls(view));
         println!("{}", line.trim_end());

@@ -65,7 +65,11 @@ pub struct ImportView {
 
 /// Describes every component of `scope`, in catalog order.
 pub fn describe(scope: &Scope) -> Vec<ComponentView> {
-    scope.components().into_iter().map(|c| view(c, scope)).collect()
+    scope
+        .components()
+        .into_iter()
+        .map(|c| view(c, scope))
+        .collect()
 }
 
 fn view(component: &'static Component, scope: &Scope) -> ComponentView {
