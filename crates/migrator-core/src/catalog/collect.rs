@@ -413,7 +413,10 @@ fn check_unique_files(components: &[Collected]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod unit {
     use super::*;
 
     #[test]

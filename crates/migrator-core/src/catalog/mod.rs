@@ -348,4 +348,6 @@ pub fn available(kind: ServerKind, version: CicVersion) -> Vec<&'static Componen
 }
 
 #[cfg(test)]
+mod fixture;
+#[cfg(test)]
 mod tests;
