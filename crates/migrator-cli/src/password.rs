@@ -5,19 +5,19 @@
 //! other users of the machine can see command lines), `--password-file` (exactly one trailing
 //! line break is dropped, nothing else), `--password-prompt` (asks on the terminal without
 //! echo), then the `MIGRATOR_PASSWORD` variable. Without any of them there is no password.
+//! Files and the variable are read by the library's `archive::password`, so the rules are
+//! written once.
 //!
 //! A resolved password is registered with [`logging::register_secret`], so it is masked in
 //! every log line and message even if some code path were to print it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use migrator_core::archive::{self, password::PASSWORD_VAR as ENV_VAR};
 use migrator_core::{Error, ErrorKind, Result};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::logging;
-
-/// The environment variable a password may come from.
-pub const ENV_VAR: &str = "MIGRATOR_PASSWORD";
 
 /// Password options, flattened into the options of every command that needs one.
 #[derive(clap::Args, Clone, Default)]
@@ -85,47 +85,12 @@ fn from_sources(args: &PasswordArgs, purpose: Purpose) -> Result<Option<SecretSt
         return non_empty(password.clone(), "the --password option").map(Some);
     }
     if let Some(path) = &args.password_file {
-        return read_file(path).map(Some);
+        return archive::password::from_file(path).map(Some);
     }
     if args.password_prompt {
         return prompt(purpose).map(Some);
     }
-    match std::env::var(ENV_VAR) {
-        Ok(text) if !text.is_empty() => Ok(Some(SecretString::from(text))),
-        Ok(_) => Ok(None),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Error::new(
-            ErrorKind::Usage,
-            format!("the {ENV_VAR} variable is not valid Unicode text"),
-        )
-        .with_hint("Set it to the password as plain text, or use --password-file.")),
-    }
-}
-
-/// Reads a password file, dropping exactly one trailing `\n` or `\r\n`.
-pub fn read_file(path: &Path) -> Result<SecretString> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::new(
-            ErrorKind::Usage,
-            format!("the password file {} is not UTF-8 text", path.display()),
-        )
-        .with_hint("Save the password file as UTF-8 (or plain ASCII) text.")
-    })?;
-    let text = strip_one_line_break(text);
-    non_empty(
-        SecretString::from(text),
-        &format!("the password file {}", path.display()),
-    )
-}
-
-fn strip_one_line_break(mut text: String) -> String {
-    if text.ends_with("\r\n") {
-        text.truncate(text.len() - 2);
-    } else if text.ends_with('\n') {
-        text.truncate(text.len() - 1);
-    }
-    text
+    archive::password::resolve(None)
 }
 
 fn non_empty(password: SecretString, source: &str) -> Result<SecretString> {
@@ -195,15 +160,6 @@ pub fn check_exportable(password: &SecretString) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn one_line_break_is_stripped_and_no_more() {
-        assert_eq!(strip_one_line_break("pw\n".into()), "pw");
-        assert_eq!(strip_one_line_break("pw\r\n".into()), "pw");
-        assert_eq!(strip_one_line_break("pw\n\n".into()), "pw\n");
-        assert_eq!(strip_one_line_break(" pw \t".into()), " pw \t");
-        assert_eq!(strip_one_line_break("pw\r".into()), "pw\r");
-    }
 
     #[test]
     fn export_accepts_printable_ascii_with_spaces() {
