@@ -10,10 +10,10 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use migrator_core::Result;
 
 mod console;
+mod diff;
 mod exit;
 mod logging;
 mod nodes;
-#[allow(dead_code)] // called by the export, import, inspect, verify and diff commands
 mod password;
 mod server_info;
 mod support_bundle;
@@ -42,6 +42,8 @@ enum Command {
     ServerInfo(server_info::Args),
     /// List the data components a server has, with what each pulls in.
     Nodes(nodes::Args),
+    /// Show what changed between two exports of the same server, key by key.
+    Diff(diff::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
 }
@@ -99,6 +101,7 @@ fn start(
     }
     match command {
         Command::ServerInfo(args) => server_info::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Nodes(args) => nodes::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
     }

@@ -11,6 +11,7 @@
 
 pub mod archive;
 pub mod catalog;
+pub mod diff;
 pub mod error;
 pub mod incoming;
 pub mod layout;
