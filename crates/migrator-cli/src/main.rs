@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod export;
 mod nodes;
 mod server_info;
 
@@ -22,6 +23,8 @@ enum Command {
     ServerInfo(server_info::Args),
     /// List the data components a server has, with what each pulls in.
     Nodes(nodes::Args),
+    /// Export a server's configuration into one .ininmigr archive.
+    Export(export::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::ServerInfo(args) => server_info::run(args),
         Command::Nodes(args) => nodes::run(args),
+        Command::Export(args) => export::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

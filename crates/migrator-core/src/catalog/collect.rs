@@ -55,8 +55,9 @@ pub struct Collected {
     pub keys: usize,
     /// Registry values in its subtrees.
     pub values: usize,
-    /// Its items: the entries (direct subkeys) of each subtree, one more for a subtree root
-    /// that has values of its own, plus one per file.
+    /// Its items: the entries (direct subkeys) of each registry location, one more for a
+    /// location that has values of its own, plus one per file. Companion subtrees are not
+    /// counted.
     pub items: usize,
 }
 
@@ -160,7 +161,7 @@ fn custom_handlers_dir(image: &ServerImage, options: &CollectOptions) -> Result<
 fn check_disjoint(selection: &Selection, identity: &Identity) -> Result<()> {
     let mut seen: Vec<(String, &str)> = Vec::new();
     for entry in &selection.entries {
-        for location in entry.component.registry {
+        for location in entry.component.subtrees() {
             let path = layout::resolve(location, &identity.site, &identity.server);
             if let Some((_, other)) = seen.iter().find(|(p, name)| {
                 *name != entry.name && (is_within(p, &path) || is_within(&path, p))
@@ -194,14 +195,16 @@ fn collect_registry(context: &Context, component: &'static Component) -> Collect
         values: 0,
         items: 0,
     };
-    for location in component.registry {
+    for location in component.subtrees() {
         let relative = context.resolve(location);
         let Some(root) = copy_subtree(context.ii, &relative, &mut collected.tree) else {
             continue;
         };
         collected.keys += root.key_count();
         collected.values += root.total_value_count();
-        collected.items += root.subkey_count() + usize::from(root.value_count() > 0);
+        if component.registry.contains(&location) {
+            collected.items += root.subkey_count() + usize::from(root.value_count() > 0);
+        }
         collected.roots.push(root_path(context.ii, &relative));
     }
     collected

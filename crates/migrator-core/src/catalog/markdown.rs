@@ -91,8 +91,7 @@ fn title(component: &Component) -> String {
 
 fn registry(component: &Component) -> String {
     let paths: Vec<String> = component
-        .registry
-        .iter()
+        .subtrees()
         .map(|path| {
             let short = path
                 .strip_prefix(layout::DS_ROOT)

@@ -31,6 +31,7 @@ const fn ds(
         kind: Cic,
         summary,
         registry,
+        companions: &[],
         files: &[],
         versions: Versions::ALL,
         depends_on,
@@ -155,11 +156,12 @@ pub static COMPONENTS: &[Component] = &[
         )
     },
     Component {
+        companions: &[LIVE_DATA_USER_STATUS],
         import: ImportPolicy::with(&[HomeSiteAndStatus]),
         ..ds(
             "Users",
             "user entries and their status data",
-            &[USERS, LIVE_DATA_USER_STATUS],
+            &[USERS],
             &[
                 "Workgroups",
                 "Roles",
@@ -422,6 +424,7 @@ pub static COMPONENTS: &[Component] = &[
         kind: Media,
         summary: "the Media Server's registry settings",
         registry: &[MEDIA_SERVER],
+        companions: &[],
         files: &[],
         versions: Versions::ALL,
         depends_on: &[],
@@ -433,6 +436,7 @@ pub static COMPONENTS: &[Component] = &[
         kind: Media,
         summary: "global properties and command servers (paired CIC servers)",
         registry: &[],
+        companions: &[],
         files: &[File(MEDIA_SERVER_CONFIG)],
         versions: Versions::ALL,
         depends_on: &["Media Server Settings"],

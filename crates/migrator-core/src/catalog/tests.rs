@@ -166,8 +166,7 @@ fn registry_locations_do_not_overlap() {
     let locations: Vec<(&str, String)> = all()
         .iter()
         .flat_map(|c| {
-            c.registry
-                .iter()
+            c.subtrees()
                 .map(move |l| (c.name, layout::resolve(l, "Indy", "calliope")))
         })
         .collect();

@@ -81,8 +81,7 @@ fn view(component: &'static Component, scope: &Scope) -> ComponentView {
         kind: component.kind,
         summary: component.summary,
         registry: component
-            .registry
-            .iter()
+            .subtrees()
             .map(|path| match &scope.server {
                 Some(server) => path.replace(layout::SERVER, server),
                 None => path.to_string(),

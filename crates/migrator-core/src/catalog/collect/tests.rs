@@ -78,7 +78,7 @@ fn a_fragment_holds_only_the_component_subtrees_at_absolute_paths() {
         .tree
         .find(&format!("{production}\\Users\\alice"))
         .is_some());
-    assert_eq!((users.items, users.keys, users.values), (3, 5, 3));
+    assert_eq!((users.items, users.keys, users.values), (2, 5, 3));
     let workgroups = component(&collection, "Workgroups");
     assert_eq!(
         workgroups.reason,
