@@ -21,7 +21,7 @@ pub mod table;
 pub mod view;
 
 pub use collect::{collect, CollectOptions, Collected, CollectedFile, Collection};
-pub use select::{close, select, Reason, Scope, Selected, Selection};
+pub use select::{close, lookup, select, Reason, Scope, Selected, Selection};
 pub use view::{describe, ComponentView};
 
 use serde::Serialize;
@@ -48,6 +48,9 @@ pub struct Component {
     /// Registry subtrees exported with it that hold data about its entries rather than
     /// entries of their own (user status): not counted as items.
     pub companions: &'static [&'static str],
+    /// Keys whose own values (not their subkeys) belong to it: settings kept on a key that
+    /// also holds other components' subtrees.
+    pub values_of: &'static [&'static str],
     /// Its files.
     pub files: &'static [FileSource],
     /// The releases that have it.

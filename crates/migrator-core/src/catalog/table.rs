@@ -32,6 +32,7 @@ const fn ds(
         summary,
         registry,
         companions: &[],
+        values_of: &[],
         files: &[],
         versions: Versions::ALL,
         depends_on,
@@ -363,12 +364,15 @@ pub static COMPONENTS: &[Component] = &[
         &[IPA_TEMPLATES],
         &["IPA Processes"],
     ),
-    ds(
-        "IPA Settings",
-        "Interaction Process Automation settings",
-        &[IPA_SETTINGS],
-        &["IPA Processes"],
-    ),
+    Component {
+        values_of: &[IPA],
+        ..ds(
+            "IPA Settings",
+            "Interaction Process Automation settings",
+            &[],
+            &["IPA Processes"],
+        )
+    },
     ds(
         "Mail",
         "mail configuration and its spool root path",
@@ -425,6 +429,7 @@ pub static COMPONENTS: &[Component] = &[
         summary: "the Media Server's registry settings",
         registry: &[MEDIA_SERVER],
         companions: &[],
+        values_of: &[],
         files: &[],
         versions: Versions::ALL,
         depends_on: &[],
@@ -437,6 +442,7 @@ pub static COMPONENTS: &[Component] = &[
         summary: "global properties and command servers (paired CIC servers)",
         registry: &[],
         companions: &[],
+        values_of: &[],
         files: &[File(MEDIA_SERVER_CONFIG)],
         versions: Versions::ALL,
         depends_on: &["Media Server Settings"],
