@@ -12,6 +12,7 @@ use migrator_core::Result;
 mod console;
 mod diff;
 mod exit;
+mod export;
 mod logging;
 mod nodes;
 mod password;
@@ -42,6 +43,8 @@ enum Command {
     ServerInfo(server_info::Args),
     /// List the data components a server has, with what each pulls in.
     Nodes(nodes::Args),
+    /// Export a server's configuration into one .ininmigr archive.
+    Export(export::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
@@ -103,6 +106,7 @@ fn start(
         Command::ServerInfo(args) => server_info::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Nodes(args) => nodes::run(args),
+        Command::Export(args) => export::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
     }
 }

@@ -235,8 +235,6 @@ pub const INTERACTION_WEB: &str =
 pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
 /// IPA process templates, one key each.
 pub const IPA_TEMPLATES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Templates";
-/// IPA settings.
-pub const IPA_SETTINGS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Settings";
 /// Speech recognition engines of this server.
 pub const RECOGNITION: &str =
     "EIC\\Directory Services\\Root\\<SITE>\\Production\\<SERVER>\\Recognition";
@@ -327,7 +325,6 @@ pub const NAMES: &[Name] = &[
     found("Interaction Web configuration", INTERACTION_WEB),
     inferred("IPA processes", IPA_PROCESSES),
     inferred("IPA process templates", IPA_TEMPLATES),
-    inferred("IPA settings", IPA_SETTINGS),
     found("speech recognition engines", RECOGNITION),
     inferred("service running marker of an image", SERVICE_RUNNING_MARKER),
 ];

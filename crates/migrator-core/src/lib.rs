@@ -13,6 +13,7 @@ pub mod archive;
 pub mod catalog;
 pub mod diff;
 pub mod error;
+pub mod export;
 pub mod incoming;
 pub mod layout;
 pub mod progress;
