@@ -5,7 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod inspect;
+mod password;
+mod progress;
 mod server_info;
+mod verify;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
 #[derive(Parser)]
@@ -19,12 +23,18 @@ struct Cli {
 enum Command {
     /// Show a server's identity and how many items each container holds.
     ServerInfo(server_info::Args),
+    /// Show an archive's manifest and components without extracting anything.
+    Inspect(inspect::Args),
+    /// Decrypt and check every component of an archive.
+    Verify(verify::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::ServerInfo(args) => server_info::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
