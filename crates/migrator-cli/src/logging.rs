@@ -136,7 +136,6 @@ pub fn log_path() -> Option<&'static Path> {
 }
 
 /// Whether progress bars may be shown (not with `-q`).
-#[allow(dead_code)] // for the progress renderers of the long-running commands
 pub fn show_progress() -> bool {
     !QUIET.get().copied().unwrap_or(false)
 }

@@ -13,11 +13,14 @@ mod console;
 mod diff;
 mod exit;
 mod export;
+mod inspect;
 mod logging;
 mod nodes;
 mod password;
+mod progress;
 mod server_info;
 mod support_bundle;
+mod verify;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
 #[derive(Parser)]
@@ -45,6 +48,10 @@ enum Command {
     Nodes(nodes::Args),
     /// Export a server's configuration into one .ininmigr archive.
     Export(export::Args),
+    /// Show an archive's manifest and components without extracting anything.
+    Inspect(inspect::Args),
+    /// Decrypt and check every component of an archive.
+    Verify(verify::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
@@ -107,6 +114,8 @@ fn start(
         Command::Diff(args) => diff::run(args),
         Command::Nodes(args) => nodes::run(args),
         Command::Export(args) => export::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
     }
 }

@@ -44,6 +44,13 @@ impl std::fmt::Debug for PasswordArgs {
     }
 }
 
+impl PasswordArgs {
+    /// The password for reading an archive; the same as [`resolve`] with [`Purpose::Read`].
+    pub fn resolve(&self) -> Result<Option<SecretString>> {
+        resolve(self, Purpose::Read)
+    }
+}
+
 /// What the password is for, which decides the checks and how the prompt asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
