@@ -19,6 +19,7 @@ pub mod layout;
 pub mod progress;
 pub mod registry;
 pub mod retention;
+pub mod sample;
 pub mod server;
 pub mod version;
 
