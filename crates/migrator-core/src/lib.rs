@@ -11,13 +11,17 @@
 
 pub mod archive;
 pub mod catalog;
+pub mod diff;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod incoming;
 pub mod layout;
 pub mod progress;
 pub mod registry;
 pub mod restore;
+pub mod retention;
+pub mod sample;
 pub mod server;
 pub mod version;
 

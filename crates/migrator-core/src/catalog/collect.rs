@@ -47,7 +47,8 @@ pub struct Collected {
     pub reason: Reason,
     /// Its registry fragment: only its subtrees (and their ancestors), absolute paths.
     pub tree: RegTree,
-    /// The absolute paths of the subtrees found, in `tree`.
+    /// The absolute paths of its data in `tree`: each subtree found, then each key whose
+    /// values alone belong to the component (see [`Component::values_of`]).
     pub roots: Vec<String>,
     /// Its files, sorted by archive path.
     pub files: Vec<CollectedFile>,
@@ -55,8 +56,9 @@ pub struct Collected {
     pub keys: usize,
     /// Registry values in its subtrees.
     pub values: usize,
-    /// Its items: the entries (direct subkeys) of each subtree, one more for a subtree root
-    /// that has values of its own, plus one per file.
+    /// Its items: the entries (direct subkeys) of each registry location, one more for a
+    /// location that has values of its own, plus one per file. Companion subtrees are not
+    /// counted.
     pub items: usize,
 }
 
@@ -156,30 +158,53 @@ fn custom_handlers_dir(image: &ServerImage, options: &CollectOptions) -> Result<
 }
 
 /// Refuses a selection whose resolved registry locations nest, which happens only when the
-/// server's name is also the name of a site-level container.
+/// server's name is also the name of a site-level container. A key whose values alone belong
+/// to a component may hold other components' subtrees, but may not lie inside one.
 fn check_disjoint(selection: &Selection, identity: &Identity) -> Result<()> {
-    let mut seen: Vec<(String, &str)> = Vec::new();
+    let resolve = |location: &str| layout::resolve(location, &identity.site, &identity.server);
+    let mut subtrees: Vec<(String, &str)> = Vec::new();
+    let mut value_keys: Vec<(String, &str)> = Vec::new();
     for entry in &selection.entries {
-        for location in entry.component.registry {
-            let path = layout::resolve(location, &identity.site, &identity.server);
-            if let Some((_, other)) = seen.iter().find(|(p, name)| {
-                *name != entry.name && (is_within(p, &path) || is_within(&path, p))
-            }) {
-                return Err(Error::new(
-                    ErrorKind::Input,
-                    format!(
-                        "registry key {path} would belong to both {other} and {}",
-                        entry.name
-                    ),
-                )
-                .with_hint(
-                    "The server's name equals a container name; export these components apart.",
-                ));
-            }
-            seen.push((path, &entry.name));
+        subtrees.extend(
+            entry
+                .component
+                .subtrees()
+                .map(|l| (resolve(l), entry.name.as_str())),
+        );
+        value_keys.extend(
+            entry
+                .component
+                .values_of
+                .iter()
+                .map(|l| (resolve(l), entry.name.as_str())),
+        );
+    }
+    for (i, (path, owner)) in subtrees.iter().enumerate() {
+        let clash = subtrees[i + 1..].iter().find(|(other, other_owner)| {
+            other_owner != owner && (is_within(path, other) || is_within(other, path))
+        });
+        if let Some((_, other_owner)) = clash {
+            return Err(overlap(path, other_owner, owner));
+        }
+    }
+    for (i, (path, owner)) in value_keys.iter().enumerate() {
+        let inside = subtrees.iter().find(|(tree, _)| is_within(path, tree));
+        let same = value_keys[i + 1..]
+            .iter()
+            .find(|(other, _)| fold(other) == fold(path));
+        if let Some((_, other_owner)) = inside.or(same) {
+            return Err(overlap(path, other_owner, owner));
         }
     }
     Ok(())
+}
+
+fn overlap(path: &str, first: &str, second: &str) -> Error {
+    Error::new(
+        ErrorKind::Input,
+        format!("registry key {path} would belong to both {first} and {second}"),
+    )
+    .with_hint("The server's name equals a container name; export these components apart.")
 }
 
 fn collect_registry(context: &Context, component: &'static Component) -> Collected {
@@ -194,32 +219,61 @@ fn collect_registry(context: &Context, component: &'static Component) -> Collect
         values: 0,
         items: 0,
     };
-    for location in component.registry {
+    for location in component.subtrees() {
         let relative = context.resolve(location);
         let Some(root) = copy_subtree(context.ii, &relative, &mut collected.tree) else {
             continue;
         };
         collected.keys += root.key_count();
         collected.values += root.total_value_count();
-        collected.items += root.subkey_count() + usize::from(root.value_count() > 0);
+        if component.registry.contains(&location) {
+            collected.items += root.subkey_count() + usize::from(root.value_count() > 0);
+        }
+        collected.roots.push(root_path(context.ii, &relative));
+    }
+    for location in component.values_of {
+        let relative = context.resolve(location);
+        let Some(key) = copy_values(context.ii, &relative, &mut collected.tree) else {
+            continue;
+        };
+        collected.keys += 1;
+        collected.values += key.value_count();
+        collected.items += usize::from(key.value_count() > 0);
         collected.roots.push(root_path(context.ii, &relative));
     }
     collected
+}
+
+/// Copies the values of the key at `relative` (not its subkeys) into `out`, as
+/// [`copy_subtree`] copies a whole subtree. Returns the source key.
+fn copy_values<'a>(ii: &'a Key, relative: &str, out: &mut RegTree) -> Option<&'a Key> {
+    let source = ii.find(relative)?;
+    let target = ensure_parent(ii, relative, out)?.ensure_subkey(source.name());
+    for value in source.values() {
+        target.set_value(value.clone());
+    }
+    Some(source)
 }
 
 /// Copies the key at `relative` (under the `Interactive Intelligence` key `ii`) into `out`,
 /// with its ancestors spelled as the source spells them. Returns the copied key.
 fn copy_subtree<'a>(ii: &'a Key, relative: &str, out: &mut RegTree) -> Option<&'a Key> {
     let source = ii.find(relative)?;
-    let mut source_parent = ii;
-    let mut target = out.ensure(layout::II_KEY);
-    let parts: Vec<&str> = split_path(relative).collect();
-    for part in &parts[..parts.len().saturating_sub(1)] {
-        source_parent = source_parent.subkey(part)?;
-        target = target.ensure_subkey(source_parent.name());
-    }
-    target.insert_subkey(source.clone());
+    ensure_parent(ii, relative, out)?.insert_subkey(source.clone());
     Some(source)
+}
+
+/// The parent in `out` of the key at `relative`, created with its ancestors spelled as the
+/// source spells them.
+fn ensure_parent<'o>(ii: &Key, relative: &str, out: &'o mut RegTree) -> Option<&'o mut Key> {
+    let parts: Vec<&str> = split_path(relative).collect();
+    let mut source = ii;
+    let mut target = out.ensure(layout::II_KEY);
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        source = source.subkey(part)?;
+        target = target.ensure_subkey(source.name());
+    }
+    Some(target)
 }
 
 fn root_path(ii: &Key, relative: &str) -> String {

@@ -85,6 +85,8 @@ pub fn registry(ii: &str) -> RegTree {
         "Local",
     );
     add(layout::SWITCHOVER, "", "Role", "Primary");
+    add(layout::IPA_PROCESSES, "Onboarding", "Version", "3");
+    add(layout::IPA, "", "Work Item Retention Days", "90");
     root.ensure(&resolve(layout::MAIL, SITE, SERVER))
         .set_value(Value::sz(layout::MAIL_ROOT_PATH, "D:\\Mail"));
     tree

@@ -90,17 +90,19 @@ fn title(component: &Component) -> String {
 }
 
 fn registry(component: &Component) -> String {
-    let paths: Vec<String> = component
-        .registry
+    let short = |path: &str| {
+        path.strip_prefix(layout::DS_ROOT)
+            .map(|rest| format!("DS Root{rest}"))
+            .unwrap_or_else(|| path.to_string())
+    };
+    let subtrees = component
+        .subtrees()
+        .map(|path| format!("`{}`", short(path)));
+    let values = component
+        .values_of
         .iter()
-        .map(|path| {
-            let short = path
-                .strip_prefix(layout::DS_ROOT)
-                .map(|rest| format!("DS Root{rest}"))
-                .unwrap_or_else(|| path.to_string());
-            format!("`{short}`")
-        })
-        .collect();
+        .map(|path| format!("`{}` (its values only)", short(path)));
+    let paths: Vec<String> = subtrees.chain(values).collect();
     dash_if_empty(paths.join("<br>"))
 }
 

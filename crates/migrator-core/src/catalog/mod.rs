@@ -21,7 +21,7 @@ pub mod table;
 pub mod view;
 
 pub use collect::{collect, CollectOptions, Collected, CollectedFile, Collection};
-pub use select::{close, select, Reason, Scope, Selected, Selection};
+pub use select::{close, lookup, select, Reason, Scope, Selected, Selection};
 pub use view::{describe, ComponentView};
 
 use serde::Serialize;
@@ -45,6 +45,12 @@ pub struct Component {
     pub summary: &'static str,
     /// Its registry subtrees: [`layout`] paths relative to the `Interactive Intelligence` key.
     pub registry: &'static [&'static str],
+    /// Registry subtrees exported with it that hold data about its entries rather than
+    /// entries of their own (user status): not counted as items.
+    pub companions: &'static [&'static str],
+    /// Keys whose own values (not their subkeys) belong to it: settings kept on a key that
+    /// also holds other components' subtrees.
+    pub values_of: &'static [&'static str],
     /// Its files.
     pub files: &'static [FileSource],
     /// The releases that have it.
@@ -293,6 +299,11 @@ impl Component {
         }
     }
 
+    /// Every registry subtree of the component: its locations, then its companions.
+    pub fn subtrees(&self) -> impl Iterator<Item = &'static str> {
+        self.registry.iter().chain(self.companions).copied()
+    }
+
     /// Whether a server of `kind` at `version` has this component.
     pub fn available(&self, kind: ServerKind, version: CicVersion) -> bool {
         self.kind == kind && self.versions.contains(version)
@@ -348,6 +359,6 @@ pub fn available(kind: ServerKind, version: CicVersion) -> Vec<&'static Componen
 }
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod tests;

@@ -137,6 +137,16 @@ pub fn select(spec: &str, scope: &Scope) -> Result<Selection> {
     Ok(close(chosen, scope))
 }
 
+/// The component of `scope` that `name` names (catalog name, alias, or `<SERVER>\IP` with
+/// the scope's server name), as the import reads the names an archive's manifest records.
+///
+/// # Errors
+///
+/// As [`select`] for an unknown name.
+pub fn lookup(name: &str, scope: &Scope) -> Result<&'static Component> {
+    find(name, scope, &scope.components())
+}
+
 /// Closes `chosen` under the pull rules, keeping only components of the scope.
 pub fn close(chosen: Vec<&'static Component>, scope: &Scope) -> Selection {
     let mut reasons: Vec<(&'static Component, Reason)> =

@@ -31,6 +31,8 @@ const fn ds(
         kind: Cic,
         summary,
         registry,
+        companions: &[],
+        values_of: &[],
         files: &[],
         versions: Versions::ALL,
         depends_on,
@@ -155,11 +157,12 @@ pub static COMPONENTS: &[Component] = &[
         )
     },
     Component {
+        companions: &[LIVE_DATA_USER_STATUS],
         import: ImportPolicy::with(&[HomeSiteAndStatus]),
         ..ds(
             "Users",
             "user entries and their status data",
-            &[USERS, LIVE_DATA_USER_STATUS],
+            &[USERS],
             &[
                 "Workgroups",
                 "Roles",
@@ -361,12 +364,15 @@ pub static COMPONENTS: &[Component] = &[
         &[IPA_TEMPLATES],
         &["IPA Processes"],
     ),
-    ds(
-        "IPA Settings",
-        "Interaction Process Automation settings",
-        &[IPA_SETTINGS],
-        &["IPA Processes"],
-    ),
+    Component {
+        values_of: &[IPA],
+        ..ds(
+            "IPA Settings",
+            "Interaction Process Automation settings",
+            &[],
+            &["IPA Processes"],
+        )
+    },
     ds(
         "Mail",
         "mail configuration and its spool root path",
@@ -422,6 +428,8 @@ pub static COMPONENTS: &[Component] = &[
         kind: Media,
         summary: "the Media Server's registry settings",
         registry: &[MEDIA_SERVER],
+        companions: &[],
+        values_of: &[],
         files: &[],
         versions: Versions::ALL,
         depends_on: &[],
@@ -433,6 +441,8 @@ pub static COMPONENTS: &[Component] = &[
         kind: Media,
         summary: "global properties and command servers (paired CIC servers)",
         registry: &[],
+        companions: &[],
+        values_of: &[],
         files: &[File(MEDIA_SERVER_CONFIG)],
         versions: Versions::ALL,
         depends_on: &["Media Server Settings"],

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::registry::is_within;
+use crate::registry::{fold, is_within};
 use crate::server::ServerKind;
 
 fn cic(version: &str, server: &str) -> Scope {
@@ -166,8 +166,7 @@ fn registry_locations_do_not_overlap() {
     let locations: Vec<(&str, String)> = all()
         .iter()
         .flat_map(|c| {
-            c.registry
-                .iter()
+            c.subtrees()
                 .map(move |l| (c.name, layout::resolve(l, "Indy", "calliope")))
         })
         .collect();
@@ -175,6 +174,29 @@ fn registry_locations_do_not_overlap() {
         for (b, path_b) in &locations[i + 1..] {
             let nested = is_within(path_a, path_b) || is_within(path_b, path_a);
             assert!(!nested, "{a} ({path_a}) and {b} ({path_b}) overlap");
+        }
+    }
+    let value_keys: Vec<(&str, String)> = all()
+        .iter()
+        .flat_map(|c| {
+            c.values_of
+                .iter()
+                .map(move |l| (c.name, layout::resolve(l, "Indy", "calliope")))
+        })
+        .collect();
+    for (i, (a, path)) in value_keys.iter().enumerate() {
+        for (b, subtree) in &locations {
+            assert!(
+                !is_within(path, subtree),
+                "values of {a} lie in {b} ({subtree})"
+            );
+        }
+        for (b, other) in &value_keys[i + 1..] {
+            assert_ne!(
+                fold(path),
+                fold(other),
+                "{a} and {b} both own the values of {path}"
+            );
         }
     }
 }
@@ -387,4 +409,12 @@ fn the_components_page_is_up_to_date() {
         "docs/COMPONENTS.md is out of date: run `migrator nodes --markdown > docs/COMPONENTS.md` \
          or this test with MIGRATOR_BLESS=1"
     );
+}
+
+#[test]
+fn lookup_reads_the_names_an_archive_records() {
+    let scope = cic("2016 R1", "calliope");
+    assert_eq!(lookup("calliope\\IP", &scope).unwrap().name, "<SERVER>\\IP");
+    assert_eq!(lookup("Users", &scope).unwrap().name, "Users");
+    assert!(lookup("helios\\IP", &scope).is_err());
 }

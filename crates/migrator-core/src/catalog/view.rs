@@ -25,6 +25,8 @@ pub struct ComponentView {
     /// Registry locations relative to the `Interactive Intelligence` key, with the server
     /// name filled in when known.
     pub registry: Vec<String>,
+    /// Keys whose own values (not subkeys) belong to it, as `registry`.
+    pub values_of: Vec<String>,
     /// File locations, install-relative.
     pub files: Vec<String>,
     /// The releases that have it.
@@ -81,12 +83,13 @@ fn view(component: &'static Component, scope: &Scope) -> ComponentView {
         kind: component.kind,
         summary: component.summary,
         registry: component
-            .registry
+            .subtrees()
+            .map(|path| fill_server(path, scope))
+            .collect(),
+        values_of: component
+            .values_of
             .iter()
-            .map(|path| match &scope.server {
-                Some(server) => path.replace(layout::SERVER, server),
-                None => path.to_string(),
-            })
+            .map(|path| fill_server(path, scope))
             .collect(),
         files: component.files.iter().map(|f| f.describe()).collect(),
         versions: component.versions.describe(),
@@ -99,6 +102,13 @@ fn view(component: &'static Component, scope: &Scope) -> ComponentView {
         },
         priority: index + 1,
         priority_reason: priority.reason,
+    }
+}
+
+fn fill_server(path: &str, scope: &Scope) -> String {
+    match &scope.server {
+        Some(server) => path.replace(layout::SERVER, server),
+        None => path.to_string(),
     }
 }
 

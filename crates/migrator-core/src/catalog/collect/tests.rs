@@ -78,7 +78,7 @@ fn a_fragment_holds_only_the_component_subtrees_at_absolute_paths() {
         .tree
         .find(&format!("{production}\\Users\\alice"))
         .is_some());
-    assert_eq!((users.items, users.keys, users.values), (3, 5, 3));
+    assert_eq!((users.items, users.keys, users.values), (2, 5, 3));
     let workgroups = component(&collection, "Workgroups");
     assert_eq!(
         workgroups.reason,
@@ -219,4 +219,26 @@ fn a_server_named_like_a_container_is_refused_before_anything_overlaps() {
         "{}",
         error.message()
     );
+}
+
+#[test]
+fn a_component_may_own_the_values_of_a_key_whose_subkeys_are_elsewhere() {
+    let (_dir, collection) = collect_from("IPA Settings", layout::II_KEY);
+    let ipa = format!(
+        "{}\\{}",
+        layout::II_KEY,
+        layout::resolve(layout::IPA, SITE, SERVER)
+    );
+    let settings = component(&collection, "IPA Settings");
+    let key = settings.tree.find(&ipa).expect("the IPA key");
+    assert_eq!(key.text("Work Item Retention Days").as_deref(), Some("90"));
+    assert_eq!(key.subkey_count(), 0, "IPA Settings holds no process");
+    assert_eq!((settings.items, settings.keys, settings.values), (1, 1, 1));
+    let processes = component(&collection, "IPA Processes");
+    let key = processes
+        .tree
+        .find(&ipa)
+        .expect("the IPA key as an ancestor");
+    assert_eq!(key.value_count(), 0, "IPA Processes holds no setting");
+    assert_eq!(processes.items, 1);
 }
