@@ -199,6 +199,48 @@ pub const MIGRATOR_DIR: &str = "Migrator";
 /// CIC licence file; never exported.
 pub const LICENSE_FILE: &str = "CurrentLicenseAdmin.I3Lic";
 
+/// The key name between the site and the server names in Directory Services paths.
+pub const PRODUCTION_ELEMENT: &str = "Production";
+/// Suffix the import appends to imported server parameters and IP tables in Migration mode.
+pub const MIGRATED_SUFFIX: &str = "_migrated";
+/// Value of a user entry naming the user's home site.
+pub const HOME_SITE_VALUE: &str = "Home Site";
+/// Value of a user entry holding the user's status in releases before Live Data: a
+/// REG_MULTI_SZ of the status message and the time it was set (`MM/DD/YYYY HH:MM:SS`).
+pub const LEGACY_USER_STATUS_VALUE: &str = "Status";
+/// Value of a user's Live Data status key: the status message.
+pub const LIVE_STATUS_MESSAGE_VALUE: &str = "Status Message";
+/// Value of a user's Live Data status key: when the status was set (`YYYY-MM-DDTHH:MM:SS`).
+pub const LIVE_STATUS_CHANGED_VALUE: &str = "Status Changed";
+/// Value of a DNIS mapping row: the DNIS it routes.
+pub const DNIS_VALUE: &str = "DNIS";
+/// Value of a data source: `Yes` for the data sources setup creates.
+pub const DATA_SOURCE_DEFAULT_VALUE: &str = "Default";
+/// Value of a data source naming its UDL file.
+pub const DATA_SOURCE_UDL_VALUE: &str = "UDL File";
+/// Value of a report entry naming its `.rpt` file.
+pub const REPORT_FILE_VALUE: &str = "Report File";
+/// Value of a structured parameter: its type (`Secrets`, `String`, `MultiString`).
+pub const STRUCTURED_TYPE_VALUE: &str = "Type";
+/// The structured parameter type whose values are encrypted with a machine-bound key.
+pub const SECRETS_TYPE: &str = "Secrets";
+/// Deprecated server parameter replaced by the Report Configuration tab.
+pub const LINE_QUEUE_REPORTING_INTERVAL: &str = "LineQueueReportingInterval";
+/// Deprecated server parameter replaced by the Report Configuration tab.
+pub const QUEUE_PERIOD_STATISTICS_INTERVAL: &str = "QueuePeriodStatisticsInterval";
+/// Licence assignments of users, one key per user.
+pub const ADMIN_USER_INFO: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\AdminConfig\\UserInfo";
+/// Licence assignments of stations, one key per station.
+pub const ADMIN_STATION_INFO: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\AdminConfig\\StationInfo";
+/// Value of an attendant node: its display name.
+pub const ATTENDANT_NAME_VALUE: &str = "Name";
+/// Element of [`MEDIA_SERVER_CONFIG`] listing the paired CIC servers.
+pub const MEDIA_COMMAND_SERVERS: &str = "CommandServers";
+/// Attribute of a command server naming the CIC server's host.
+pub const MEDIA_NOTIFIER_HOST: &str = "NotifierHost";
+
 /// Every name above with its evidence, for documentation and review.
 pub const NAMES: &[Name] = &[
     found("exported registry key", II_KEY),
@@ -267,6 +309,34 @@ pub const NAMES: &[Name] = &[
     found("Media Server configuration file", MEDIA_SERVER_CONFIG),
     found("Migrator folder", MIGRATOR_DIR),
     found("licence file", LICENSE_FILE),
+    found("Directory Services production element", PRODUCTION_ELEMENT),
+    found("migrated suffix", MIGRATED_SUFFIX),
+    inferred("user home site value", HOME_SITE_VALUE),
+    inferred(
+        "user status value before Live Data",
+        LEGACY_USER_STATUS_VALUE,
+    ),
+    inferred("Live Data status message value", LIVE_STATUS_MESSAGE_VALUE),
+    inferred("Live Data status time value", LIVE_STATUS_CHANGED_VALUE),
+    inferred("DNIS row value", DNIS_VALUE),
+    inferred("default data source value", DATA_SOURCE_DEFAULT_VALUE),
+    inferred("data source UDL value", DATA_SOURCE_UDL_VALUE),
+    inferred("report file value", REPORT_FILE_VALUE),
+    inferred("structured parameter type value", STRUCTURED_TYPE_VALUE),
+    found("Secrets parameter type", SECRETS_TYPE),
+    found("deprecated queue parameter", LINE_QUEUE_REPORTING_INTERVAL),
+    found(
+        "deprecated queue parameter",
+        QUEUE_PERIOD_STATISTICS_INTERVAL,
+    ),
+    found("user licence assignments", ADMIN_USER_INFO),
+    found("station licence assignments", ADMIN_STATION_INFO),
+    found("attendant node name value", ATTENDANT_NAME_VALUE),
+    found(
+        "Media Server command servers element",
+        MEDIA_COMMAND_SERVERS,
+    ),
+    found("command server host attribute", MEDIA_NOTIFIER_HOST),
 ];
 
 const fn found(what: &'static str, value: &'static str) -> Name {

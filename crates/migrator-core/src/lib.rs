@@ -9,10 +9,12 @@
 
 #![warn(missing_docs)]
 
+pub mod checklist;
 pub mod error;
 pub mod incoming;
 pub mod layout;
 pub mod registry;
+pub mod rules;
 pub mod server;
 pub mod version;
 
