@@ -136,7 +136,8 @@ mod tests {
             details,
             [
                 "added as row 3: row 1 routes another DNIS on the target",
-                "replaces the target's row 1: DNIS 3175550199, Destination Type user, Extension 2000",
+                "replaces the target's row 1: DNIS 3175550199, Destination Type user, \
+                 Extension 2000",
             ]
         );
     }
