@@ -15,6 +15,7 @@ pub mod incoming;
 pub mod layout;
 pub mod registry;
 pub mod rules;
+pub mod sample;
 pub mod server;
 pub mod version;
 

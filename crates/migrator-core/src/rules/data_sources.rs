@@ -32,11 +32,11 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
     let defaults: Vec<(String, String)> = container
         .subkeys()
         .filter(|key| {
-            first_string(key, layout::DATA_SOURCE_DEFAULT_VALUE)
+            first_string(key, layout::DATA_SOURCE_DEFAULT)
                 .is_some_and(|flag| flag.eq_ignore_ascii_case("yes"))
         })
         .map(|key| {
-            let udl = first_string(key, layout::DATA_SOURCE_UDL_VALUE)
+            let udl = first_string(key, layout::DATA_SOURCE_UDL)
                 .map(|path| file_name(&path).to_string())
                 .unwrap_or_else(|| format!("{}.udl", key.name()));
             (key.name().to_string(), udl)

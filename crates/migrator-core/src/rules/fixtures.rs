@@ -172,26 +172,29 @@ pub fn calliope() -> RegTree {
     sz(root, layout::SERVER_VALUE, "\\Indy\\Production\\calliope");
 
     let users = tree.ensure(&at(layout::USERS));
-    for (id, name, extension, status) in [
+    for (id, name, extension, status, since) in [
         (
             "Calliope Smith",
             "Calliope Smith",
             "1001",
-            ["Available", "03/01/2016 08:30:00"],
+            "Available",
+            "03/01/2016 08:30:00",
         ),
         (
             "jdoe",
             "John Doe",
             "1002",
-            ["At Lunch", "03/01/2016 12:05:10"],
+            "At Lunch",
+            "03/01/2016 12:05:10",
         ),
     ] {
         let user = users.ensure_subkey(id);
         sz(user, "displayName", name);
-        multi(user, layout::HOME_SITE_VALUE, &["Indy"]);
+        multi(user, layout::USER_HOME_SITE, &["Indy"]);
         multi(user, "Extension", &[extension]);
         multi(user, "Workgroups", &["Sales"]);
-        multi(user, layout::LEGACY_USER_STATUS_VALUE, &status);
+        sz(user, layout::USER_STATUS, status);
+        sz(user, layout::USER_STATUS_SINCE, since);
     }
     multi(
         tree.ensure(&join(&at(layout::WORKGROUPS), "Sales")),
@@ -208,10 +211,10 @@ pub fn calliope() -> RegTree {
     }
 
     let secrets = tree.ensure(&join(&at(layout::STRUCTURED_PARAMETERS), "CRM Credentials"));
-    sz(secrets, layout::STRUCTURED_TYPE_VALUE, "Secrets");
+    sz(secrets, layout::STRUCTURED_TYPE, "Secrets");
     multi(secrets, "Values", &["user=svc-crm", "password=Tr0ub4dor&3"]);
     let labels = tree.ensure(&join(&at(layout::STRUCTURED_PARAMETERS), "Queue Labels"));
-    sz(labels, layout::STRUCTURED_TYPE_VALUE, "MultiString");
+    sz(labels, layout::STRUCTURED_TYPE, "MultiString");
     multi(labels, "Values", &["Gold", "Silver"]);
 
     sz(
@@ -245,8 +248,8 @@ pub fn calliope() -> RegTree {
 
     for (name, default, udl) in [("I3_IC", "Yes", "I3_IC.udl"), ("CRM", "No", "CRM.udl")] {
         let key = tree.ensure(&join(&at(layout::DATA_SOURCES), name));
-        sz(key, layout::DATA_SOURCE_DEFAULT_VALUE, default);
-        sz(key, layout::DATA_SOURCE_UDL_VALUE, udl);
+        sz(key, layout::DATA_SOURCE_DEFAULT, default);
+        sz(key, layout::DATA_SOURCE_UDL, udl);
     }
 
     for (name, file) in [
@@ -325,7 +328,7 @@ pub fn calliope() -> RegTree {
             &at(layout::ATTENDANT_DATA),
             &format!("Attendant\\{node}"),
         ));
-        sz(key, layout::ATTENDANT_NAME_VALUE, name);
+        sz(key, layout::NODE_NAME_VALUE, name);
         sz(key, "Type", "Profile");
         let full = format!("\\Indy\\Production\\calliope\\AttendantData\\Attendant\\{node}");
         sz(key, layout::FULL_NODE_PATH_VALUE, &full);
@@ -406,6 +409,6 @@ pub fn helios() -> RegTree {
         &at(layout::ATTENDANT_DATA),
         "Attendant2023\\Default Profile",
     ));
-    sz(profile, layout::ATTENDANT_NAME_VALUE, "Default Profile");
+    sz(profile, layout::NODE_NAME_VALUE, "Default Profile");
     tree
 }

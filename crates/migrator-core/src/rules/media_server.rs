@@ -46,6 +46,11 @@ const HOST_BOUND: &[(&str, bool)] = &[
     (layout::MEDIA_VERSION, false),
 ];
 
+/// The root element of the Media Server configuration file.
+const ROOT_ELEMENT: &str = "MediaServerConfig";
+/// The root element's attribute naming the Media Server itself.
+const OWN_NAME_ATTRIBUTE: &str = "ServerName";
+
 /// Attribute or element names that hold a command server's host, when `NotifierHost` is
 /// absent.
 const OTHER_HOST_LABELS: &[&str] = &["Host", "HostName", "ServerName", "Server"];
@@ -99,7 +104,10 @@ fn map_command_servers(
     let text = read_text(&file.source)?;
     let mut rewritten = text.clone();
     let mut renamed = Vec::new();
-    for slot in command_server_slots(&text).iter().rev() {
+    let mut slots = own_name_slots(&text);
+    slots.extend(command_server_slots(&text));
+    slots.sort_by_key(|slot| slot.range.start);
+    for slot in slots.iter().rev() {
         let old = &text[slot.range.clone()];
         if let Some(new) = rename_host(old, ctx.server_renames()) {
             rewritten.replace_range(slot.range.clone(), &new);
@@ -198,6 +206,19 @@ struct Slot {
     range: Range<usize>,
     /// The attribute's name, or the name of the element holding the text.
     label: String,
+}
+
+/// The root element's `ServerName` attribute: the Media Server's own name.
+fn own_name_slots(xml: &str) -> Vec<Slot> {
+    let open = format!("<{}", ROOT_ELEMENT);
+    let Some(start) = xml.find(&open) else {
+        return Vec::new();
+    };
+    let end = xml[start..].find('>').map_or(xml.len(), |i| start + i);
+    let mut slots = Vec::new();
+    read_tag(xml, start + 1..end, &mut Vec::new(), &mut slots);
+    slots.retain(|slot| same(&slot.label, OWN_NAME_ATTRIBUTE));
+    slots
 }
 
 /// Every attribute value and element text inside `<CommandServers>`, in document order.

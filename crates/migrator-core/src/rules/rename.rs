@@ -17,7 +17,7 @@ use std::io::Read;
 use super::context::same;
 use super::support::{
     contains_name, is_excluded, landing_path, rename_exact, rename_host, rewrite_ds_path,
-    rewrite_install_root, rewrite_strings, rewrite_unc, strings_of,
+    rewrite_install_root, rewrite_strings, rewrite_unc, rewrite_url, strings_of,
 };
 use super::{Components, Rule, RuleContext, MIGRATION};
 use crate::error::{Error, Result};
@@ -39,6 +39,9 @@ pub const RULE: Rule = Rule {
     modes: MIGRATION,
     apply,
 };
+
+/// The type of the attendant node that stands for the server; its `Name` is the server name.
+const SERVER_NODE: &str = "Server";
 
 /// Text files scanned for old names; larger ones are skipped.
 const SCANNED_EXTENSIONS: &[&str] = &["xml", "ini", "txt", "config", "cfg", "json", "udl"];
@@ -118,6 +121,7 @@ fn reroot_excluded(incoming: &mut Incoming, from: &str, to: &str) {
 enum Place {
     Root,
     Attendant,
+    AttendantServerNode,
     Switchover,
     ServerParameter,
     Mail,
@@ -150,17 +154,20 @@ fn place_of(ctx: &RuleContext, path: &str) -> Place {
 /// The rewritten text of one string of a value, when it is a known reference to an old name.
 fn rewrite_reference(ctx: &RuleContext, place: Place, value: &str, text: &str) -> Option<String> {
     let (sites, servers) = (ctx.site_renames(), ctx.server_renames());
-    let unc = rewrite_unc(text, servers);
+    let unc = rewrite_unc(text, servers).or_else(|| rewrite_url(text, servers));
     let text = unc.as_deref().unwrap_or(text);
     let install_root =
         || rewrite_install_root(text, &ctx.source.install_path, &ctx.target.install_path);
     let specific = match place {
         Place::Root if same(value, layout::SITE_VALUE) => rewrite_site_pointer(text, sites),
         Place::Root if same(value, layout::SERVER_VALUE) => rewrite_ds_path(text, sites, servers),
-        Place::Attendant => rewrite_ds_path(text, sites, servers)
+        Place::AttendantServerNode if same(value, layout::NODE_NAME_VALUE) => {
+            rename_exact(text, servers)
+        }
+        Place::Attendant | Place::AttendantServerNode => rewrite_ds_path(text, sites, servers)
             .or_else(install_root)
             .or_else(|| {
-                let is_name = same(value, layout::ATTENDANT_NAME_VALUE);
+                let is_name = same(value, layout::NODE_NAME_VALUE);
                 (!is_name).then(|| rename_exact(text, servers)).flatten()
             }),
         Place::Switchover if same(value, layout::SWITCHOVER_PARTNER) => rename_host(text, servers),
@@ -169,6 +176,7 @@ fn rewrite_reference(ctx: &RuleContext, place: Place, value: &str, text: &str) -
             .or_else(|| rename_exact(text, sites)),
         Place::Mail if same(value, layout::MAIL_ROOT_PATH) => install_root(),
         Place::MediaServer if same(value, layout::MEDIA_SERVER_NAME) => rename_host(text, servers),
+        Place::MediaServer => install_root(),
         Place::MediaInCic => rename_exact(text, servers),
         _ => None,
     };
@@ -201,7 +209,11 @@ fn rewrite_key(
     if excluded.iter().any(|e| is_within(path, e)) {
         return;
     }
-    let place = place_of(ctx, path);
+    let mut place = place_of(ctx, path);
+    let node_type = key.text(layout::NODE_TYPE_VALUE);
+    if place == Place::Attendant && node_type.is_some_and(|kind| same(&kind, SERVER_NODE)) {
+        place = Place::AttendantServerNode;
+    }
     for value in key.values_mut() {
         let name = value.name().to_string();
         let before = strings_of(value);

@@ -32,8 +32,8 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
     let secrets: Vec<String> = parameters
         .subkeys()
         .filter(|key| {
-            first_string(key, layout::STRUCTURED_TYPE_VALUE)
-                .is_some_and(|kind| kind.eq_ignore_ascii_case(layout::SECRETS_TYPE))
+            first_string(key, layout::STRUCTURED_TYPE)
+                .is_some_and(|kind| kind.eq_ignore_ascii_case(layout::STRUCTURED_TYPE_SECRETS))
         })
         .map(|key| key.name().to_string())
         .collect();

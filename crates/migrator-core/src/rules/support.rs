@@ -40,6 +40,26 @@ pub fn rewrite_unc(text: &str, renames: &[(String, String)]) -> Option<String> {
     })
 }
 
+/// Rewrites the host of a URL (`http://calliope:8018/icws` becomes `http://helios:8018/icws`).
+pub fn rewrite_url(text: &str, renames: &[(String, String)]) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.');
+    if scheme.is_empty() || !scheme.chars().all(plain) {
+        return None;
+    }
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let user_end = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
+    let host_end = rest[user_end..authority_end]
+        .find(':')
+        .map_or(authority_end, |colon| user_end + colon);
+    let new = rename_host(&rest[user_end..host_end], renames)?;
+    Some(format!(
+        "{scheme}://{}{new}{}",
+        &rest[..user_end],
+        &rest[host_end..]
+    ))
+}
+
 /// Rewrites the site and server elements of a Directory Services path such as
 /// `\Indy\Production\calliope\AttendantData`: the element before `Production` is a site, the
 /// element after it a server.
@@ -270,6 +290,22 @@ mod tests {
         );
         assert_eq!(rewrite("\\\\calliope2\\mail"), None);
         assert_eq!(rewrite("Calliope Smith"), None);
+    }
+
+    #[test]
+    fn url_hosts_are_renamed() {
+        let servers = pairs(&[("calliope", "helios")]);
+        let rewrite = |text: &str| rewrite_url(text, &servers);
+        assert_eq!(
+            rewrite("http://calliope:8018/icws").as_deref(),
+            Some("http://helios:8018/icws")
+        );
+        assert_eq!(
+            rewrite("https://svc@Calliope.corp/x?calliope").as_deref(),
+            Some("https://svc@helios.corp/x?calliope")
+        );
+        assert_eq!(rewrite("https://crm.example.com/calliope"), None);
+        assert_eq!(rewrite("not a url: calliope"), None);
     }
 
     #[test]

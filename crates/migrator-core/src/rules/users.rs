@@ -37,51 +37,51 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
     };
     for user in users.subkeys_mut() {
         let path = join(&users_path, user.name());
-        let home = first_string(user, layout::HOME_SITE_VALUE);
+        let home = first_string(user, layout::USER_HOME_SITE);
         if home.as_deref().is_some_and(|site| !same(site, ctx.site())) {
-            set_text(user, layout::HOME_SITE_VALUE, ctx.site());
+            set_text(user, layout::USER_HOME_SITE, ctx.site());
             let detail = format!("Home Site {} → {}", home.unwrap_or_default(), ctx.site());
             log.change(&incoming.component, &path, NAME, detail);
         }
         if move_status {
-            if let Some(status) = user.remove_value(layout::LEGACY_USER_STATUS_VALUE) {
-                statuses.push((user.name().to_string(), status));
+            let status = user.remove_value(layout::USER_STATUS);
+            let since = user.remove_value(layout::USER_STATUS_SINCE);
+            if status.is_some() || since.is_some() {
+                statuses.push((user.name().to_string(), status, since));
             }
         }
     }
     let live_path = ctx.incoming_path(layout::LIVE_DATA_USER_STATUS);
-    for (user, status) in statuses {
+    for (user, status, since) in statuses {
         let path = join(&live_path, &user);
-        let detail = write_live_status(incoming, &path, &status);
-        log.change(&incoming.component, &path, NAME, detail);
+        let key = incoming.tree.ensure(&path);
+        if let Some(status) = status {
+            key.set_value(status);
+        }
+        let detail = match since.as_ref().map(|value| (value, convert_since(value))) {
+            Some((_, Some(converted))) => {
+                key.set_value(converted);
+                "status moved from the user entry to Live Data, its time converted"
+            }
+            Some((value, None)) => {
+                key.set_value(value.clone());
+                "status moved to Live Data; its time was not in the expected form and is kept"
+            }
+            None => "status moved from the user entry to Live Data",
+        };
+        log.change(&incoming.component, &path, NAME, detail.to_string());
     }
     Ok(())
 }
 
-/// Writes a user's status in the Live Data form; says what was done.
-fn write_live_status(incoming: &mut Incoming, path: &str, status: &Value) -> String {
-    let items = strings_of(status);
-    let key = incoming.tree.ensure(path);
-    let message = items.first().cloned().unwrap_or_default();
-    key.set_value(Value::sz(layout::LIVE_STATUS_MESSAGE_VALUE, &message));
-    let Some(changed) = items.get(1) else {
-        return "status moved from the user entry to Live Data".to_string();
-    };
-    match iso_time(changed) {
-        Some(iso) => {
-            key.set_value(Value::sz(layout::LIVE_STATUS_CHANGED_VALUE, &iso));
-            "status moved from the user entry to Live Data, its time converted".to_string()
-        }
-        None => {
-            key.set_value(Value::sz(layout::LIVE_STATUS_CHANGED_VALUE, changed));
-            "status moved to Live Data; its time was not in the expected form and is kept as \
-             it was"
-                .to_string()
-        }
-    }
+/// The Live Data form of the time a status was set, when the user entry's form parses.
+fn convert_since(value: &Value) -> Option<Value> {
+    let text = strings_of(value).into_iter().next()?;
+    iso_time(&text).map(|iso| Value::sz(layout::USER_STATUS_SINCE, &iso))
 }
 
-/// `03/01/2016 08:30:00` (the user entry's form) becomes `2016-03-01T08:30:00`.
+/// `03/01/2016 08:30:00` (the user entry's form) becomes `2016-03-01T08:30:00Z` (Live Data's
+/// form). The user entry does not say which time zone it used; the time is kept as it is.
 fn iso_time(text: &str) -> Option<String> {
     let (date, time) = text.trim().split_once(' ')?;
     let date: Vec<u32> = date
@@ -100,7 +100,7 @@ fn iso_time(text: &str) -> Option<String> {
         && hour < 24
         && minute < 60
         && second < 60;
-    valid.then(|| format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"))
+    valid.then(|| format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"))
 }
 
 #[cfg(test)]
@@ -123,13 +123,14 @@ mod tests {
             ))
             .unwrap();
         assert_eq!(
-            user.value(layout::HOME_SITE_VALUE)
+            user.value(layout::USER_HOME_SITE)
                 .unwrap()
                 .as_strings()
                 .unwrap(),
             ["Chicago"]
         );
-        assert!(user.value(layout::LEGACY_USER_STATUS_VALUE).is_none());
+        assert!(user.value(layout::USER_STATUS).is_none());
+        assert!(user.value(layout::USER_STATUS_SINCE).is_none());
         let live = users
             .tree
             .find(&join(
@@ -137,13 +138,10 @@ mod tests {
                 "jdoe",
             ))
             .unwrap();
+        assert_eq!(live.text(layout::USER_STATUS).as_deref(), Some("At Lunch"));
         assert_eq!(
-            live.text(layout::LIVE_STATUS_MESSAGE_VALUE).as_deref(),
-            Some("At Lunch")
-        );
-        assert_eq!(
-            live.text(layout::LIVE_STATUS_CHANGED_VALUE).as_deref(),
-            Some("2016-03-01T12:05:10")
+            live.text(layout::USER_STATUS_SINCE).as_deref(),
+            Some("2016-03-01T12:05:10Z")
         );
         let details: Vec<&str> = log.changes_by(NAME).map(|c| c.detail.as_str()).collect();
         assert_eq!(
@@ -161,7 +159,7 @@ mod tests {
     fn times_convert_only_when_well_formed() {
         assert_eq!(
             iso_time("12/31/2016 23:59:59").as_deref(),
-            Some("2016-12-31T23:59:59")
+            Some("2016-12-31T23:59:59Z")
         );
         assert_eq!(iso_time("31/12/2016 23:59:59"), None);
         assert_eq!(iso_time("yesterday"), None);
