@@ -196,7 +196,7 @@ impl Report {
     pub fn to_text(&self, show_kept: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "Import of {} into {}", self.archive, self.server);
-        let _ = writeln!(out, "Mode:             {}", self.mode);
+        let _ = writeln!(out, "Mode:             {}", self.mode.as_str());
         let _ = writeln!(out, "Import started:   {}", shown_time(self.started));
         let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
         let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
@@ -305,7 +305,9 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
     let _ = writeln!(
         out,
         "Plan: import {} into {} ({} mode)",
-        planned.archive, planned.server, plan.mode
+        planned.archive,
+        planned.server,
+        plan.mode.as_str()
     );
     let _ = match plan.change_count() {
         0 => writeln!(
