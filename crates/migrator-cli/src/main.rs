@@ -13,11 +13,13 @@ mod console;
 mod diff;
 mod exit;
 mod export;
+mod import;
 mod inspect;
 mod logging;
 mod nodes;
 mod password;
 mod progress;
+mod rollback;
 mod server_info;
 mod support_bundle;
 mod verify;
@@ -52,6 +54,10 @@ enum Command {
     Inspect(inspect::Args),
     /// Decrypt and check every component of an archive.
     Verify(verify::Args),
+    /// Import an archive onto a server image, or show the plan with --plan.
+    Import(import::Args),
+    /// Return a server image to the state before an import, from its restore point.
+    Rollback(rollback::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
@@ -116,6 +122,8 @@ fn start(
         Command::Export(args) => export::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Rollback(args) => rollback::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
     }
 }
