@@ -10,6 +10,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use migrator_core::Result;
 
 mod console;
+mod demo;
 mod diff;
 mod exit;
 mod export;
@@ -20,6 +21,7 @@ mod nodes;
 mod password;
 mod progress;
 mod rollback;
+mod sample;
 mod server_info;
 mod support_bundle;
 mod verify;
@@ -62,6 +64,10 @@ enum Command {
     Diff(diff::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
+    /// Write a realistic, reproducible sample server image.
+    Sample(sample::Args),
+    /// Show the main job on two sample servers, in a folder of its own.
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -125,5 +131,7 @@ fn start(
         Command::Import(args) => import::run(args),
         Command::Rollback(args) => rollback::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
+        Command::Sample(args) => sample::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
