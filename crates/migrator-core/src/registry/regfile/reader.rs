@@ -137,7 +137,13 @@ impl<'a> Reader<'a> {
         let Some(close) = text.rfind(']').filter(|&close| close > open) else {
             return Err(self.error(line, text.len(), "expected `]` closing the key path"));
         };
-        self.end_of_line(line, close + 1, "after the key's closing `]`")?;
+        // Regedit ignores text after the `]`; a lenient read keeps the key and notes the text.
+        if let Err(error) = self.end_of_line(line, close + 1, "after the key's closing `]`") {
+            if !self.options.lenient {
+                return Err(error);
+            }
+            self.ignored.push(error);
+        }
         let inner = &text[open + 1..close];
         let (delete, path) = match inner.strip_prefix('-') {
             Some(path) => (true, path),
