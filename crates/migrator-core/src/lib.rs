@@ -17,6 +17,7 @@ pub mod incoming;
 pub mod layout;
 pub mod progress;
 pub mod registry;
+pub mod sample;
 pub mod server;
 pub mod version;
 
