@@ -6,8 +6,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod export;
+mod inspect;
 mod nodes;
+mod password;
+mod progress;
 mod server_info;
+mod verify;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
 #[derive(Parser)]
@@ -25,6 +29,10 @@ enum Command {
     Nodes(nodes::Args),
     /// Export a server's configuration into one .ininmigr archive.
     Export(export::Args),
+    /// Show an archive's manifest and components without extracting anything.
+    Inspect(inspect::Args),
+    /// Decrypt and check every component of an archive.
+    Verify(verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +41,8 @@ fn main() -> ExitCode {
         Command::ServerInfo(args) => server_info::run(args),
         Command::Nodes(args) => nodes::run(args),
         Command::Export(args) => export::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
