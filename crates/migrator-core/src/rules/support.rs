@@ -242,7 +242,13 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit(['\\', '/']).next().unwrap_or(path)
 }
 
-/// Whether the registry path is excluded from the import by a rule.
+/// The path of a value, as the rule log and exclusions write it: `KEY@NAME`.
+pub fn value_path(key: &str, name: &str) -> String {
+    format!("{key}@{name}")
+}
+
+/// Whether the registry path (a key, or a value as `KEY@NAME`) is excluded from the import by
+/// a rule.
 pub fn is_excluded(incoming: &Incoming, path: &str) -> bool {
     incoming
         .excluded

@@ -1,0 +1,119 @@
+//! `migrator export --server DIR [--nodes LIST] [--custom-handlers DIR] --out DIR
+//! [--password-file F]`: writes one `.ininmigr` archive of the chosen components.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use migrator_core::archive::password;
+use migrator_core::catalog::Reason;
+use migrator_core::export::{self, ExportReport, ExportRequest, PreparedExport};
+use migrator_core::progress::Progress;
+use migrator_core::Result;
+
+/// Options of `export`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The server image to export from.
+    #[arg(long, value_name = "DIR")]
+    server: PathBuf,
+    /// `all`, or component names separated by commas ("Users, Workgroups").
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    nodes: String,
+    /// The custom handler folder (default: Handlers\Custom of the server), all sub-folders.
+    #[arg(long, value_name = "DIR")]
+    custom_handlers: Option<PathBuf>,
+    /// The folder the archive goes to; created when missing. Not inside the install tree.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Encrypt with the password in this file (one trailing line break is ignored); without
+    /// it, the MIGRATOR_PASSWORD variable, else no password.
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+}
+
+/// Runs the export and prints what it did.
+pub fn run(args: Args) -> Result<u8> {
+    let started = Instant::now();
+    let password = password::resolve(args.password_file.as_deref())?;
+    let prepared = export::prepare(&ExportRequest {
+        server: args.server,
+        nodes: args.nodes,
+        custom_handlers: args.custom_handlers,
+        out: args.out,
+    })?;
+    print_plan(&prepared);
+    let report = prepared.write(password.as_ref(), &PhaseLines)?;
+    print_report(&report, password.is_some(), started.elapsed());
+    Ok(0)
+}
+
+fn print_plan(prepared: &PreparedExport) {
+    let identity = &prepared.identity;
+    let site = if identity.site.is_empty() {
+        String::new()
+    } else {
+        format!(" (site {})", identity.site)
+    };
+    println!(
+        "exporting {}{site}, {} {}",
+        identity.server,
+        identity.kind.product_name(),
+        identity.version
+    );
+    for warning in &prepared.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for entry in prepared.selection.pulled_in() {
+        if let Reason::PulledIn { by, reason } = &entry.reason {
+            println!("pulled in {} by {by}: {reason}", entry.name);
+        }
+    }
+}
+
+fn print_report(report: &ExportReport, encrypted: bool, elapsed: Duration) {
+    let width = report
+        .components
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("component".len());
+    println!(
+        "{:width$}  {:>7}  {:>6}  {:>10}",
+        "component", "items", "files", "file bytes"
+    );
+    for c in &report.components {
+        println!(
+            "{:width$}  {:>7}  {:>6}  {:>10}",
+            c.name, c.items, c.files, c.file_bytes
+        );
+    }
+    let items: usize = report.components.iter().map(|c| c.items).sum();
+    let files: usize = report.components.iter().map(|c| c.files).sum();
+    println!("archive: {}", report.archive.display());
+    println!(
+        "{} components, {items} items, {files} files, {}, in {:.2} s",
+        report.components.len(),
+        if encrypted {
+            "encrypted"
+        } else {
+            "not encrypted"
+        },
+        elapsed.as_secs_f64()
+    );
+}
+
+/// Progress as one line per phase on standard error.
+struct PhaseLines;
+
+impl Progress for PhaseLines {
+    fn start_phase(&self, phase: &str, items: u64, bytes: u64) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{phase}: {items} items, {bytes} bytes");
+    }
+
+    fn advance(&self, _items: u64, _bytes: u64) {}
+
+    fn end_phase(&self) {}
+}
