@@ -218,7 +218,7 @@ fn text(key: &Key, name: &str) -> String {
     key.text(name).unwrap_or_default()
 }
 
-fn destinations<'a>(component: &'a Incoming) -> Vec<(&'a str, &'a Destination)> {
+fn destinations(component: &Incoming) -> Vec<(&str, &Destination)> {
     component
         .files
         .iter()
