@@ -77,9 +77,13 @@ pub struct Incoming {
     /// Intelligence`.
     pub tree: RegTree,
     /// Registry paths (absolute, as in `tree`) whose keys and values must not be imported,
-    /// each with the rule that excluded them. A path names a key (with its subtree) or, when
-    /// its last element is a value of the key above it, that one value.
+    /// each with the rule that excluded them. A path names a key (with its subtree), or one
+    /// value as `KEY@NAME`.
     pub excluded: Vec<(String, &'static str)>,
+    /// Registry keys (absolute, as in `tree`) that replace the target's key as a whole, each
+    /// with the rule that asked for it: under them, keys and values only the target has are
+    /// deleted rather than kept (the active attendant configuration, a replaced DNIS row).
+    pub replaced: Vec<(String, &'static str)>,
     /// Its files.
     pub files: Vec<IncomingFile>,
 }
@@ -91,6 +95,7 @@ impl Incoming {
             component: component.into(),
             tree: RegTree::new(),
             excluded: Vec::new(),
+            replaced: Vec::new(),
             files: Vec::new(),
         }
     }
