@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use migrator_core::archive::password;
 use migrator_core::catalog::Reason;
 use migrator_core::export::{self, ExportReport, ExportRequest, PreparedExport};
 use migrator_core::progress::Progress;
+use migrator_core::retention;
 use migrator_core::Result;
 
 /// Options of `export`.
@@ -26,16 +26,18 @@ pub struct Args {
     /// The folder the archive goes to; created when missing. Not inside the install tree.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Encrypt with the password in this file (one trailing line break is ignored); without
-    /// it, the MIGRATOR_PASSWORD variable, else no password.
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
+    /// Keep only the newest N exports of this server in the destination, removing older
+    /// ones after this export succeeds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    keep: Option<u32>,
+    #[command(flatten)]
+    password: crate::password::PasswordArgs,
 }
 
 /// Runs the export and prints what it did.
 pub fn run(args: Args) -> Result<u8> {
     let started = Instant::now();
-    let password = password::resolve(args.password_file.as_deref())?;
+    let password = crate::password::resolve(&args.password, crate::password::Purpose::Export)?;
     let prepared = export::prepare(&ExportRequest {
         server: args.server,
         nodes: args.nodes,
@@ -45,6 +47,11 @@ pub fn run(args: Args) -> Result<u8> {
     print_plan(&prepared);
     let report = prepared.write(password.as_ref(), &PhaseLines)?;
     print_report(&report, password.is_some(), started.elapsed());
+    if let Some(keep) = args.keep {
+        for old in retention::prune_beside(&report.archive, keep as usize)? {
+            println!("removed older export: {}", old.display());
+        }
+    }
     Ok(0)
 }
 
