@@ -48,7 +48,14 @@ fn keep_two_leaves_the_new_export_and_the_newest_older_one_and_other_servers() {
 fn a_failed_export_removes_nothing() {
     let (tmp, image, out) = setup();
     let output = migrator(tmp.path())
-        .args(["export", "--nodes", "No Such Component", "--keep", "1", "--server"])
+        .args([
+            "export",
+            "--nodes",
+            "No Such Component",
+            "--keep",
+            "1",
+            "--server",
+        ])
         .arg(&image)
         .arg("--out")
         .arg(&out)

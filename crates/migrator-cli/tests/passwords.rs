@@ -34,7 +34,12 @@ fn a_password_file_loses_exactly_one_crlf() {
     let (tmp, image) = setup();
     let file = tmp.path().join("pw.txt");
     std::fs::write(&file, format!("{PASSWORD}\r\n")).unwrap();
-    let output = export(tmp.path(), &image, &["--password-file", file.to_str().unwrap()], &[]);
+    let output = export(
+        tmp.path(),
+        &image,
+        &["--password-file", file.to_str().unwrap()],
+        &[],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let archive = &archives(&tmp.path().join("out"))[0];
     assert!(seven_zip_ok(archive, PASSWORD));
@@ -45,9 +50,18 @@ fn a_second_line_break_stays_in_the_password_and_is_refused_at_export() {
     let (tmp, image) = setup();
     let file = tmp.path().join("pw.txt");
     std::fs::write(&file, format!("{PASSWORD}\n\n")).unwrap();
-    let output = export(tmp.path(), &image, &["--password-file", file.to_str().unwrap()], &[]);
+    let output = export(
+        tmp.path(),
+        &image,
+        &["--password-file", file.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("outside printable ASCII"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("outside printable ASCII"),
+        "{}",
+        stderr(&output)
+    );
     assert!(archives(&tmp.path().join("out")).is_empty());
 }
 
@@ -81,10 +95,16 @@ fn a_password_on_the_command_line_works_warns_and_never_reaches_the_log() {
     let output = export(tmp.path(), &image, &["-v", "--password", PASSWORD], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stderr(&output);
-    assert!(text.contains("warning: a password on the command line"), "{text}");
+    assert!(
+        text.contains("warning: a password on the command line"),
+        "{text}"
+    );
     assert!(!text.contains(PASSWORD), "{text}");
     let log = all_logs(tmp.path());
-    assert!(log.contains("--password ********"), "the command line is logged masked");
+    assert!(
+        log.contains("--password ********"),
+        "the command line is logged masked"
+    );
     assert!(!log.contains(PASSWORD), "{log}");
     assert!(!log.contains("Zebra"), "not even in part: {log}");
     let archive = &archives(&tmp.path().join("out"))[0];
