@@ -21,6 +21,7 @@ mod progress;
 mod server_info;
 mod support_bundle;
 mod verify;
+mod wizard;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
 #[derive(Parser)]
@@ -54,6 +55,8 @@ enum Command {
     Verify(verify::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
+    /// Export or import page by page, as the vendor's wizard does, in the terminal.
+    Wizard(wizard::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
 }
@@ -117,5 +120,6 @@ fn start(
         Command::Inspect(args) => inspect::run(args),
         Command::Verify(args) => verify::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
+        Command::Wizard(args) => wizard::run(args),
     }
 }
