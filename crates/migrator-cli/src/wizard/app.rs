@@ -447,8 +447,16 @@ fn export_form(out: &Path, handlers: &Path) -> Form {
         .field(labels::OUT, text(out))
         .field(labels::HANDLERS, text(handlers))
         .field(labels::USE_PASSWORD, Value::Check(false))
-        .field_if(labels::PASSWORD, Value::Secret(String::new()), labels::USE_PASSWORD)
-        .field_if(labels::REPEAT, Value::Secret(String::new()), labels::USE_PASSWORD)
+        .field_if(
+            labels::PASSWORD,
+            Value::Secret(String::new()),
+            labels::USE_PASSWORD,
+        )
+        .field_if(
+            labels::REPEAT,
+            Value::Secret(String::new()),
+            labels::USE_PASSWORD,
+        )
 }
 
 fn import_form() -> Form {
@@ -456,7 +464,11 @@ fn import_form() -> Form {
         .field(labels::ARCHIVE, Value::Text(String::new()))
         .field(labels::EXTRACT, Value::Text(String::new()))
         .field(labels::USE_PASSWORD, Value::Check(false))
-        .field_if(labels::PASSWORD, Value::Secret(String::new()), labels::USE_PASSWORD)
+        .field_if(
+            labels::PASSWORD,
+            Value::Secret(String::new()),
+            labels::USE_PASSWORD,
+        )
         .field(labels::RESTORE_POINT, Value::Check(true))
         .field(labels::MODE, Value::Choice(0, &["Migration", "Recovery"]))
 }

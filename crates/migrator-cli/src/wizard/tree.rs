@@ -99,7 +99,10 @@ impl Tree {
         self.close();
         let row = &self.rows[index];
         if let Some((by, _)) = &row.pulled {
-            self.notice = Some(format!("{} is needed by {by}: uncheck {by} first", row.name));
+            self.notice = Some(format!(
+                "{} is needed by {by}: uncheck {by} first",
+                row.name
+            ));
         }
     }
 
@@ -198,7 +201,11 @@ mod tests {
         tree.cursor = proxy;
         tree.toggle();
         assert!(row(&tree, "IP Phone Proxy Groups").1.checked());
-        assert!(tree.notice.as_deref().unwrap().contains("uncheck IP Phones first"));
+        assert!(tree
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("uncheck IP Phones first"));
     }
 
     #[test]

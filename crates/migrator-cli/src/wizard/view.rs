@@ -104,7 +104,11 @@ fn form_lines(form: &Form) -> Vec<Line<'static>> {
         let text = match &field.value {
             Value::Text(text) => format!("{}: {text}{cursor}", field.label),
             Value::Secret(text) => {
-                format!("{}: {}{cursor}", field.label, "*".repeat(text.chars().count()))
+                format!(
+                    "{}: {}{cursor}",
+                    field.label,
+                    "*".repeat(text.chars().count())
+                )
             }
             Value::Check(on) => format!("[{}] {}", if *on { "x" } else { " " }, field.label),
             Value::Choice(chosen, options) => choices(field.label, *chosen, options),
@@ -129,7 +133,10 @@ fn choices(label: &str, chosen: usize, options: &[&str]) -> String {
 }
 
 fn confirmation(app: &App) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from("Please confirm, then press Enter to start:"), Line::from("")];
+    let mut lines = vec![
+        Line::from("Please confirm, then press Enter to start:"),
+        Line::from(""),
+    ];
     let nodes = app.tree.nodes();
     let components = format!("{} component(s): {nodes}", app.tree.checked_count());
     let text = |label: &str, form: &Form| format!("{label}: {}", form.text(label));
@@ -146,8 +153,15 @@ fn confirmation(app: &App) -> Vec<Line<'static>> {
             text(labels::ARCHIVE, &app.import_form),
             text(labels::EXTRACT, &app.import_form),
             components,
-            choices(labels::MODE, app.import_form.choice(labels::MODE), &["Migration", "Recovery"]),
-            yes_no("Restore point", app.import_form.check(labels::RESTORE_POINT)),
+            choices(
+                labels::MODE,
+                app.import_form.choice(labels::MODE),
+                &["Migration", "Recovery"],
+            ),
+            yes_no(
+                "Restore point",
+                app.import_form.check(labels::RESTORE_POINT),
+            ),
         ],
     };
     lines.extend(entries.into_iter().map(|e| Line::from(format!("  {e}"))));
@@ -186,7 +200,10 @@ fn status(app: &App) -> Vec<Line<'static>> {
         }
         (None, None) => String::new(),
     };
-    lines.push(Line::from(Span::styled(state, Style::default().add_modifier(Modifier::BOLD))));
+    lines.push(Line::from(Span::styled(
+        state,
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
     lines
 }
 
@@ -200,8 +217,13 @@ fn finish(app: &App) -> Vec<Line<'static>> {
                 components,
                 items,
             } => {
-                lines.push(Line::from(format!("Configuration data file: {}", archive.display())));
-                lines.push(Line::from(format!("{components} component(s), {items} item(s)")));
+                lines.push(Line::from(format!(
+                    "Configuration data file: {}",
+                    archive.display()
+                )));
+                lines.push(Line::from(format!(
+                    "{components} component(s), {items} item(s)"
+                )));
                 lines.push(Line::from(took));
             }
             Finished::Imported {
@@ -222,7 +244,9 @@ fn finish(app: &App) -> Vec<Line<'static>> {
         lines.push(Line::from(""));
         lines.push(Line::from(format!("Log: {}", log.display())));
     }
-    lines.push(Line::from("Problems? migrator support-bundle zips the logs for support."));
+    lines.push(Line::from(
+        "Problems? migrator support-bundle zips the logs for support.",
+    ));
     lines
 }
 
@@ -233,7 +257,11 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
         _ => app.meter.ratio(),
     };
     let bar = Gauge::default()
-        .block(Block::default().borders(Borders::ALL).title(app.meter.phase.clone()))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(app.meter.phase.clone()),
+        )
         .gauge_style(Style::default().fg(Color::Green))
         .ratio(ratio);
     frame.render_widget(bar, gauge);
@@ -243,7 +271,10 @@ fn draw_status(frame: &mut Frame, area: Rect, app: &App) {
 fn draw_tree(frame: &mut Frame, area: Rect, app: &App) {
     let tree = &app.tree;
     let all = if tree.all_selected() { "x" } else { " " };
-    let mut items = vec![ListItem::new(format!("[{all}] Select All ({})", app.identity.server))];
+    let mut items = vec![ListItem::new(format!(
+        "[{all}] Select All ({})",
+        app.identity.server
+    ))];
     for row in &tree.rows {
         let mark = if row.checked() { "x" } else { " " };
         let mut text = format!("    [{mark}] {}", row.name);
@@ -271,7 +302,10 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App) {
         Page::Finish => "Enter finish",
     };
     let text = match &app.message {
-        Some(message) => Line::from(Span::styled(message.clone(), Style::default().fg(Color::Red))),
+        Some(message) => Line::from(Span::styled(
+            message.clone(),
+            Style::default().fg(Color::Red),
+        )),
         None => Line::from(keys),
     };
     let block = Block::default().borders(Borders::ALL);
