@@ -231,8 +231,6 @@ pub const POSITIONS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\
 /// Interaction Web configuration; value `EnableHTTP`.
 pub const INTERACTION_WEB: &str =
     "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Interaction Web";
-/// IPA processes, one key each.
-pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
 /// IPA process templates, one key each.
 pub const IPA_TEMPLATES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Templates";
 /// Speech recognition engines of this server.
@@ -286,6 +284,8 @@ pub const REPORT_FILE_VALUE: &str = "Report File";
 pub const NODE_NAME_VALUE: &str = "Name";
 /// Value of an attendant node: its type (`Server`, `Inbound Profile`, `Schedule`, ...).
 pub const NODE_TYPE_VALUE: &str = "Type";
+/// IPA processes under [`IPA`], one key each.
+pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
 /// Deprecated server parameter older releases still carry (moved by IC Setup Assistant).
 pub const LINE_QUEUE_REPORTING_INTERVAL: &str = "LineQueueReportingInterval";
 /// Deprecated server parameter older releases still carry (moved by IC Setup Assistant).
@@ -381,7 +381,6 @@ pub const NAMES: &[Name] = &[
     inferred("layouts", LAYOUTS),
     inferred("positions", POSITIONS),
     found("Interaction Web configuration", INTERACTION_WEB),
-    inferred("IPA processes", IPA_PROCESSES),
     inferred("IPA process templates", IPA_TEMPLATES),
     found("speech recognition engines", RECOGNITION),
     inferred("service running marker of an image", SERVICE_RUNNING_MARKER),
@@ -405,6 +404,7 @@ pub const NAMES: &[Name] = &[
     inferred("report file value", REPORT_FILE_VALUE),
     found("attendant node name value", NODE_NAME_VALUE),
     found("attendant node type value", NODE_TYPE_VALUE),
+    inferred("IPA processes", IPA_PROCESSES),
     found(
         "deprecated line queue parameter",
         LINE_QUEUE_REPORTING_INTERVAL,
