@@ -10,6 +10,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use migrator_core::Result;
 
 mod console;
+mod demo;
 mod diff;
 mod exit;
 mod export;
@@ -18,6 +19,7 @@ mod logging;
 mod nodes;
 mod password;
 mod progress;
+mod sample;
 mod server_info;
 mod support_bundle;
 mod verify;
@@ -55,6 +57,10 @@ enum Command {
     Verify(verify::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
+    /// Write a realistic, reproducible sample server image.
+    Sample(sample::Args),
+    /// Show the main job on two sample servers, in a folder of its own.
+    Demo(demo::Args),
     /// Export or import page by page, as the vendor's wizard does, in the terminal.
     Wizard(wizard::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
@@ -121,5 +127,7 @@ fn start(
         Command::Verify(args) => verify::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
         Command::Wizard(args) => wizard::run(args),
+        Command::Sample(args) => sample::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }

@@ -308,7 +308,7 @@ fn write_user(
 
 fn status(b: &mut Builder) -> (&'static str, (u32, u32, u32, u32, u32, u32)) {
     let status = names::pick(&mut b.rng, STATUSES);
-    (status, names::timestamp(&mut b.rng))
+    (status, b.timestamp())
 }
 
 fn write_workgroups(

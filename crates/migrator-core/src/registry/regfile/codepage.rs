@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(decode(1251, &[0xC0]).unwrap(), "А");
         assert_eq!(decode(866, &[0x80]).unwrap(), "А");
         assert_eq!(decode(437, &[0xC4]).unwrap(), "─");
-        assert_eq!(decode(852, &[0xA7]).unwrap(), "ů");
+        assert_eq!(decode(852, &[0x85]).unwrap(), "ů");
         assert_eq!(decode(932, &[0x82, 0xA0]).unwrap(), "あ");
     }
 
