@@ -25,6 +25,9 @@ pub struct Args {
     /// The demo's own folder; made when missing, cleared when an earlier demo made it.
     #[arg(long, default_value = "demo-out")]
     dir: PathBuf,
+    /// The size of the two sample servers.
+    #[arg(long, default_value = "medium")]
+    size: Size,
 }
 
 /// What the steps share.
@@ -35,6 +38,8 @@ pub struct Demo {
     pub source: PathBuf,
     /// The target server image: CIC 2023 R3 "helios", site Chicago.
     pub target: PathBuf,
+    /// The size of the sample servers.
+    pub size: Size,
 }
 
 /// One step of the demo.
@@ -54,19 +59,15 @@ const STEPS: &[Step] = &[
         run: build_target,
     },
     Step {
-        title: "show the source server",
-        run: |demo| server_info::show(&demo.source),
-    },
-    Step {
-        title: "show the target server",
-        run: |demo| server_info::show(&demo.target),
+        title: "compare the two servers (migrator server-info)",
+        run: |demo| server_info::show_side_by_side(&[&demo.source, &demo.target]),
     },
 ];
 
 /// Runs every step.
 pub fn run(args: Args) -> Result<u8> {
     let started = Instant::now();
-    let mut demo = prepare(&args.dir)?;
+    let mut demo = prepare(&args.dir, args.size)?;
     for (number, step) in STEPS.iter().enumerate() {
         println!(
             "\n== step {} of {}: {}",
@@ -85,7 +86,7 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 /// Makes the demo folder ready: created and marked, or cleared when an earlier demo made it.
-fn prepare(dir: &Path) -> Result<Demo> {
+fn prepare(dir: &Path, size: Size) -> Result<Demo> {
     if dir.exists() {
         if dir.join(MARKER).is_file() {
             fs::remove_dir_all(dir).map_err(|e| Error::io("clearing", dir, e))?;
@@ -108,6 +109,7 @@ fn prepare(dir: &Path) -> Result<Demo> {
         dir: dir.to_path_buf(),
         source: dir.join("calliope"),
         target: dir.join("helios"),
+        size,
     })
 }
 
@@ -120,22 +122,22 @@ fn is_empty_dir(dir: &Path) -> Result<bool> {
 }
 
 fn build_source(demo: &mut Demo) -> Result<()> {
-    build(&demo.source, "2016 R1", "Indy", "calliope")
+    build(&demo.source, demo.size, "2016 R1", "Indy", "calliope")
 }
 
 fn build_target(demo: &mut Demo) -> Result<()> {
-    build(&demo.target, "2023 R3", "Chicago", "helios")
+    build(&demo.target, demo.size, "2023 R3", "Chicago", "helios")
 }
 
-fn build(dir: &Path, version: &str, site: &str, server: &str) -> Result<()> {
+fn build(dir: &Path, size: Size, version: &str, site: &str, server: &str) -> Result<()> {
     let version: CicVersion =
         version
             .parse()
             .map_err(|e: migrator_core::version::UnknownVersion| {
                 Error::new(ErrorKind::Internal, e.to_string())
             })?;
-    let spec = sample_cmd::cic_spec(version, site, server, Size::Medium);
+    let spec = sample_cmd::cic_spec(version, site, server, size);
     let summary = sample::generate(&spec, dir)?;
-    sample_cmd::print_summary(&summary);
+    sample_cmd::print_headline(&summary);
     Ok(())
 }

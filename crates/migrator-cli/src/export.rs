@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use migrator_core::catalog::Reason;
 use migrator_core::export::{self, ExportReport, ExportRequest, PreparedExport};
+use migrator_core::retention;
 use migrator_core::Result;
 
-use crate::password::PasswordArgs;
+use crate::password::{PasswordArgs, Purpose};
 use crate::progress::Renderer;
 
 /// Options of `export`.
@@ -26,6 +27,10 @@ pub struct Args {
     /// The folder the archive goes to; created when missing. Not inside the install tree.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Keep only the newest N exports of this server in the destination, removing older
+    /// ones after this export succeeds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    keep: Option<u32>,
     /// Encrypts the archive with this password (without either, no password).
     #[command(flatten)]
     password: PasswordArgs,
@@ -34,7 +39,7 @@ pub struct Args {
 /// Runs the export and prints what it did.
 pub fn run(args: Args) -> Result<u8> {
     let started = Instant::now();
-    let password = args.password.resolve()?;
+    let password = crate::password::resolve(&args.password, Purpose::Export)?;
     let prepared = export::prepare(&ExportRequest {
         server: args.server,
         nodes: args.nodes,
@@ -46,6 +51,11 @@ pub fn run(args: Args) -> Result<u8> {
     let report = prepared.write(password.as_ref(), &progress)?;
     progress.finish("export");
     print_report(&report, password.is_some(), started.elapsed());
+    if let Some(keep) = args.keep {
+        for old in retention::prune_beside(&report.archive, keep as usize)? {
+            println!("removed older export: {}", old.display());
+        }
+    }
     Ok(0)
 }
 

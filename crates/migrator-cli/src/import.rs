@@ -57,14 +57,10 @@ pub struct Args {
     dev_mode: bool,
     /// Server name mapping for Migration mode, overriding the target's name.
     #[arg(long, value_name = "OLD=NEW")]
-    map_server: Vec<NameMapping>,
+    map_server: Option<NameMapping>,
     /// Site name mapping for Migration mode, overriding the target's site.
     #[arg(long, value_name = "OLD=NEW")]
-    map_site: Vec<NameMapping>,
-    /// The target uses another telephony platform: lines, line groups and stations are not
-    /// imported.
-    #[arg(long)]
-    new_telephony_platform: bool,
+    map_site: Option<NameMapping>,
     /// List every value only the target has, instead of counting them.
     #[arg(long)]
     show_kept: bool,
@@ -106,7 +102,6 @@ fn request(args: &Args) -> Request {
         dev_mode: args.dev_mode,
         map_server: args.map_server.clone(),
         map_site: args.map_site.clone(),
-        new_telephony_platform: args.new_telephony_platform,
         per_item_report: args.json,
     }
 }

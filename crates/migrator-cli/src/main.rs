@@ -25,6 +25,7 @@ mod sample;
 mod server_info;
 mod support_bundle;
 mod verify;
+mod wizard;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
 #[derive(Parser)]
@@ -68,6 +69,8 @@ enum Command {
     Sample(sample::Args),
     /// Show the main job on two sample servers, in a folder of its own.
     Demo(demo::Args),
+    /// Export or import page by page, as the vendor's wizard does, in the terminal.
+    Wizard(wizard::Args),
 }
 
 fn main() -> ExitCode {
@@ -131,6 +134,7 @@ fn start(
         Command::Import(args) => import::run(args),
         Command::Rollback(args) => rollback::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
+        Command::Wizard(args) => wizard::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),
     }

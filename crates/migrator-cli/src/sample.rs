@@ -92,6 +92,11 @@ fn spec(args: &Args) -> Result<SampleSpec> {
 }
 
 fn render(summary: &SampleSummary) -> String {
+    format!("{}{}", headline(summary), counts_table(&summary.counts))
+}
+
+/// What was written, in two lines.
+fn headline(summary: &SampleSummary) -> String {
     let id = &summary.identity;
     let site = if id.site.is_empty() {
         String::new()
@@ -100,7 +105,7 @@ fn render(summary: &SampleSummary) -> String {
     };
     format!(
         "wrote a {} {} sample {:?}{site}, CIC {}, seed {} to {}\n  \
-         {} files, {}; registry: {} keys, {} values\n{}",
+         {} files, {}; registry: {} keys, {} values\n",
         summary.size,
         id.kind.product_name(),
         id.server,
@@ -111,7 +116,6 @@ fn render(summary: &SampleSummary) -> String {
         megabytes(summary.bytes),
         summary.registry_keys,
         summary.registry_values,
-        counts_table(&summary.counts)
     )
 }
 
@@ -133,7 +137,7 @@ pub fn cic_spec(version: CicVersion, site: &str, server: &str, size: Size) -> Sa
     }
 }
 
-/// Prints what a sample holds, in the form `sample` uses.
-pub fn print_summary(summary: &SampleSummary) {
-    print!("{}", render(summary));
+/// Prints what was written, without the counts (the demo shows them side by side).
+pub fn print_headline(summary: &SampleSummary) {
+    print!("{}", headline(summary));
 }

@@ -39,11 +39,59 @@ pub fn run(args: Args) -> Result<u8> {
     Ok(0)
 }
 
-/// Prints the identity and counts of the image in `dir` as text (used by `demo` too).
-pub fn show(dir: &Path) -> Result<()> {
-    let info = read(dir)?;
-    print!("{}", render(&info.identity, &info.counts));
+/// Prints the identity and counts of several images side by side, one column each (used by
+/// `demo`).
+pub fn show_side_by_side(dirs: &[&Path]) -> Result<()> {
+    let infos = dirs
+        .iter()
+        .map(|dir| read(dir))
+        .collect::<Result<Vec<_>>>()?;
+    let mut rows: Vec<(String, Vec<String>)> = vec![
+        row("server", &infos, |i| i.identity.server.clone()),
+        row("site", &infos, |i| i.identity.site.clone()),
+        row("version", &infos, |i| i.identity.version.to_string()),
+        row("kind", &infos, |i| {
+            i.identity.kind.product_name().to_string()
+        }),
+        row("install", &infos, |i| i.identity.install_path.clone()),
+    ];
+    if let Some(first) = infos.first() {
+        for (name, _) in first.counts.iter() {
+            let cells = infos.iter().map(|i| count_cell(&i.counts, name)).collect();
+            rows.push((name.to_string(), cells));
+        }
+    }
+    print!("{}", columns(&rows));
     Ok(())
+}
+
+fn row(label: &str, infos: &[Info], cell: impl Fn(&Info) -> String) -> (String, Vec<String>) {
+    (label.to_string(), infos.iter().map(cell).collect())
+}
+
+fn count_cell(counts: &Counts, name: &str) -> String {
+    counts
+        .get(name)
+        .map_or_else(|| "-".to_string(), |n| n.to_string())
+}
+
+/// Rows of a label and cells, aligned in columns.
+fn columns(rows: &[(String, Vec<String>)]) -> String {
+    let label_width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    let cell_width = rows
+        .iter()
+        .flat_map(|(_, cells)| cells.iter().map(String::len))
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    for (label, cells) in rows {
+        text.push_str(&format!("  {label:<label_width$}"));
+        for cell in cells {
+            text.push_str(&format!("  {cell:>cell_width$}"));
+        }
+        text.push('\n');
+    }
+    text
 }
 
 fn read(dir: &Path) -> Result<Info> {

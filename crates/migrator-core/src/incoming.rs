@@ -101,6 +101,11 @@ impl Incoming {
     }
 }
 
+/// How [`RuleLog::renamed`] starts the detail of a rename; the planner reads it back.
+pub const RENAMED_FROM: &str = "renamed from ";
+/// How [`RuleLog::merged`] starts the detail of a merge; the planner reads it back.
+pub const MERGED: &str = "merged: ";
+
 /// One change a rule made to incoming data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RuleChange {
@@ -183,6 +188,17 @@ impl RuleLog {
             let changed = fold(&change.path);
             folded == changed || folded.starts_with(&format!("{changed}\\"))
         })
+    }
+
+    /// Records that a rule gave a key or file a new name; the plan shows it as a rename.
+    pub fn renamed(&mut self, component: &str, path: &str, rule: &'static str, from: &str) {
+        self.change(component, path, rule, format!("{RENAMED_FROM}{from}"));
+    }
+
+    /// Records that a rule merged imported data with the target's at `path`; the plan shows
+    /// the writes under it as merges.
+    pub fn merged(&mut self, component: &str, path: &str, rule: &'static str, detail: &str) {
+        self.change(component, path, rule, format!("{MERGED}{detail}"));
     }
 
     /// Records something the plan must say before its actions.

@@ -28,6 +28,7 @@ use chrono::Local;
 
 use crate::error::Result;
 pub use crate::incoming::ImportMode as Mode;
+use crate::checklist::Checklist;
 use crate::incoming::RuleLog;
 use crate::progress::Progress;
 use crate::rules::NameMapping;
@@ -59,13 +60,10 @@ pub struct Request {
     pub force: bool,
     /// Leave out the Recordings Rescue ID of Interaction Recorder (development targets).
     pub dev_mode: bool,
-    /// `--map-server OLD=NEW`: server names the rules map, overriding the target's.
-    pub map_server: Vec<NameMapping>,
-    /// `--map-site OLD=NEW`: site names the rules map, overriding the target's.
-    pub map_site: Vec<NameMapping>,
-    /// The target uses another telephony platform: lines, line groups and stations are not
-    /// imported.
-    pub new_telephony_platform: bool,
+    /// `--map-server OLD=NEW`: the server name the rules map, overriding the target's.
+    pub map_server: Option<NameMapping>,
+    /// `--map-site OLD=NEW`: the site name the rules map, overriding the target's.
+    pub map_site: Option<NameMapping>,
     /// Also write the per-item JSON report beside the restore point.
     pub per_item_report: bool,
 }
@@ -85,6 +83,8 @@ pub struct Planned {
     pub warnings: Vec<String>,
     /// What the rules did.
     pub log: RuleLog,
+    /// The steps the administrator will have to take after the import.
+    pub checklist: Checklist,
 }
 
 /// How [`run`] ended, when it got as far as planning.
