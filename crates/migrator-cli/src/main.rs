@@ -14,11 +14,13 @@ mod demo;
 mod diff;
 mod exit;
 mod export;
+mod import;
 mod inspect;
 mod logging;
 mod nodes;
 mod password;
 mod progress;
+mod rollback;
 mod sample;
 mod server_info;
 mod support_bundle;
@@ -55,6 +57,10 @@ enum Command {
     Inspect(inspect::Args),
     /// Decrypt and check every component of an archive.
     Verify(verify::Args),
+    /// Import an archive onto a server image, or show the plan with --plan.
+    Import(import::Args),
+    /// Return a server image to the state before an import, from its restore point.
+    Rollback(rollback::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
     /// Write a realistic, reproducible sample server image.
@@ -125,6 +131,8 @@ fn start(
         Command::Export(args) => export::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Rollback(args) => rollback::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
         Command::Wizard(args) => wizard::run(args),
         Command::Sample(args) => sample::run(args),

@@ -13,6 +13,26 @@ use serde::Serialize;
 
 use crate::registry::{fold, RegTree};
 
+/// How an archive is imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportMode {
+    /// Onto another server, usually of a newer release: the migration rules adapt the data.
+    Migration,
+    /// Back onto the server it came from, as it was exported.
+    Recovery,
+}
+
+impl ImportMode {
+    /// The word used on the command line and in JSON: `migration` or `recovery`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportMode::Migration => "migration",
+            ImportMode::Recovery => "recovery",
+        }
+    }
+}
+
 /// Whether an existing file on the target is replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,7 +77,8 @@ pub struct Incoming {
     /// Intelligence`.
     pub tree: RegTree,
     /// Registry paths (absolute, as in `tree`) whose keys and values must not be imported,
-    /// each with the rule that excluded them.
+    /// each with the rule that excluded them. A path names a key (with its subtree) or, when
+    /// its last element is a value of the key above it, that one value.
     pub excluded: Vec<(String, &'static str)>,
     /// Its files.
     pub files: Vec<IncomingFile>,
@@ -74,11 +95,6 @@ impl Incoming {
         }
     }
 }
-
-/// How [`RuleLog::renamed`] starts the detail of a rename; the planner reads it back.
-pub const RENAMED_FROM: &str = "renamed from ";
-/// How [`RuleLog::merged`] starts the detail of a merge; the planner reads it back.
-pub const MERGED: &str = "merged: ";
 
 /// One change a rule made to incoming data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -113,6 +129,18 @@ pub struct ChecklistItem {
     pub items: Vec<String>,
 }
 
+/// Something the plan must say before its actions, such as a component that overwrites the
+/// target's data instead of merging with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    /// The component concerned.
+    pub component: String,
+    /// The rule that raised it.
+    pub rule: &'static str,
+    /// What the administrator should know, as one sentence.
+    pub text: String,
+}
+
 /// What the migration rules did to the incoming data: the changes, the names left behind and
 /// the steps left to the administrator.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -123,6 +151,8 @@ pub struct RuleLog {
     pub unresolved: Vec<Unresolved>,
     /// Steps for the post-import checklist.
     pub checklist: Vec<ChecklistItem>,
+    /// What the plan says first, before its actions.
+    pub notices: Vec<Notice>,
 }
 
 impl RuleLog {
@@ -150,15 +180,20 @@ impl RuleLog {
         })
     }
 
-    /// Records that a rule gave a key or file a new name; the plan shows it as a rename.
-    pub fn renamed(&mut self, component: &str, path: &str, rule: &'static str, from: &str) {
-        self.change(component, path, rule, format!("{RENAMED_FROM}{from}"));
+    /// Records something the plan must say before its actions.
+    pub fn notice(&mut self, component: &str, rule: &'static str, text: String) {
+        self.notices.push(Notice {
+            component: component.to_string(),
+            rule,
+            text,
+        });
     }
 
-    /// Records that a rule merged imported data with the target's at `path`; the plan shows
-    /// the writes under it as merges.
-    pub fn merged(&mut self, component: &str, path: &str, rule: &'static str, detail: &str) {
-        self.change(component, path, rule, format!("{MERGED}{detail}"));
+    /// The changes made by the rule named `rule`, in the order made.
+    pub fn changes_by<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a RuleChange> + 'a {
+        self.changes
+            .iter()
+            .filter(move |change| change.rule == rule)
     }
 
     /// Adds items to the checklist step `id`, creating it with `step` when new.

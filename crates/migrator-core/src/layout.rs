@@ -239,6 +239,10 @@ pub const RECOGNITION: &str =
 /// File in a server image folder (beside `registry.reg`) whose presence says that the server's
 /// service (CIC or Media Server) is running.
 pub const SERVICE_RUNNING_MARKER: &str = "service.running";
+/// The key name between the site and the server names in Directory Services paths.
+pub const PRODUCTION_ELEMENT: &str = "Production";
+/// Suffix the import appends to imported server parameters and IP tables in Migration mode.
+pub const MIGRATED_SUFFIX: &str = "_migrated";
 /// Value of a user entry: the user's name as shown to people.
 pub const USER_DISPLAY_NAME: &str = "displayName";
 /// Value of a user entry: the site the user belongs to (the site name, no backslash).
@@ -384,6 +388,8 @@ pub const NAMES: &[Name] = &[
     inferred("IPA process templates", IPA_TEMPLATES),
     found("speech recognition engines", RECOGNITION),
     inferred("service running marker of an image", SERVICE_RUNNING_MARKER),
+    found("Directory Services production element", PRODUCTION_ELEMENT),
+    found("migrated suffix", MIGRATED_SUFFIX),
     found("user display name value", USER_DISPLAY_NAME),
     inferred("user home site value", USER_HOME_SITE),
     found("user workgroups value", USER_WORKGROUPS),

@@ -11,6 +11,7 @@
 
 pub mod archive;
 pub mod catalog;
+pub mod checklist;
 pub mod diff;
 pub mod error;
 pub mod export;
@@ -21,6 +22,7 @@ pub mod progress;
 pub mod registry;
 pub mod restore;
 pub mod retention;
+pub mod rules;
 pub mod sample;
 pub mod server;
 pub mod version;

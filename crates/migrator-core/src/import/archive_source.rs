@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 
 use crate::archive::{Archive, ExtractedComponent};
-use crate::catalog::{ImportPolicy, RegistryPolicy, Special};
+use crate::catalog::{RegistryPolicy, Special};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Destination, Incoming, IncomingFile};
 use crate::layout;
 use crate::progress::Progress;
-use crate::registry::{join, regfile};
+use crate::registry::{is_within, join, regfile, RegTree};
 
 use super::order;
 use super::source::{Origin, Source};
@@ -64,60 +64,77 @@ impl ArchiveSource {
             let folder = base.join(safe_name(name));
             fs::create_dir(&folder).map_err(|e| Error::io("creating", &folder, e))?;
             let extracted = self.archive.extract_component(name, &folder, progress)?;
-            incoming.push(self.incoming(extracted)?);
+            incoming.push(read_extracted(extracted)?);
         }
         Ok(incoming)
     }
+}
 
-    /// Reads an extracted component following its import policy.
-    fn incoming(&self, extracted: ExtractedComponent) -> Result<Incoming> {
-        let policy = order::policy(&extracted.name);
-        let mut incoming = Incoming::new(extracted.name.clone());
-        if let Some(bytes) = &extracted.registry {
+/// Reads an extracted component following its import policy.
+fn read_extracted(extracted: ExtractedComponent) -> Result<Incoming> {
+    let tree = match &extracted.registry {
+        Some(bytes) => {
             let options =
                 regfile::ReadOptions::new(format!("registry data of component {}", extracted.name));
             let parsed = regfile::parse(bytes, &options).map_err(|e| {
                 Error::new(ErrorKind::DamagedArchive, e.to_string())
                     .with_hint("The archive was altered or not written by migrator: export again.")
             })?;
-            incoming.tree = parsed.to_tree();
+            parsed.to_tree()
         }
-        if policy.registry == RegistryPolicy::NotImported {
-            incoming.excluded = self.policy_exclusions(&incoming);
-        }
-        incoming.files = extracted
-            .files
-            .into_iter()
-            .map(|file| IncomingFile {
-                destination: destination(&policy, &file.archive_path),
-                archive_path: file.archive_path,
-                source: file.path,
-                policy: policy.files,
-            })
-            .collect();
-        Ok(incoming)
-    }
-
-    /// The component's registry locations present in its data, all left out.
-    fn policy_exclusions(&self, incoming: &Incoming) -> Vec<(String, &'static str)> {
-        let Some(component) = order::lookup(&incoming.component) else {
-            return Vec::new();
-        };
-        component
-            .registry
-            .iter()
-            .map(|path| layout::resolve(path, &self.origin.site, &self.origin.server))
-            .map(|path| join(layout::II_KEY, &path))
-            .filter(|path| incoming.tree.find(path).is_some())
-            .map(|path| (path, NOT_IMPORTED))
-            .collect()
-    }
+        None => RegTree::new(),
+    };
+    let files = extracted
+        .files
+        .into_iter()
+        .map(|file| (file.archive_path, file.path))
+        .collect();
+    Ok(component_incoming(&extracted.name, tree, files))
 }
 
-fn destination(policy: &ImportPolicy, archive_path: &str) -> Destination {
-    match policy.has(Special::FilesExtractOnly) {
-        true => Destination::ExtractOnly,
-        false => Destination::Install(archive_path.replace('/', "\\")),
+/// A component's data as extracted: every file bound for its install-relative path, with the
+/// component's file policy from the catalog. `files` are `(archive path, extracted copy)`
+/// pairs.
+pub(crate) fn component_incoming(
+    name: &str,
+    tree: RegTree,
+    files: Vec<(String, PathBuf)>,
+) -> Incoming {
+    let policy = order::policy(name);
+    let mut incoming = Incoming::new(name);
+    incoming.tree = tree;
+    incoming.files = files
+        .into_iter()
+        .map(|(archive_path, source)| IncomingFile {
+            destination: Destination::Install(archive_path.replace('/', "\\")),
+            archive_path,
+            source,
+            policy: policy.files,
+        })
+        .collect();
+    incoming
+}
+
+/// Applies the component's import policy where no rule did: registry data the catalog says
+/// is not imported is excluded, files it says stay in the extraction folder are kept there.
+/// `site` and `server` are the names the data carries after the rules.
+pub(crate) fn apply_policy(incoming: &mut Incoming, site: &str, server: &str) {
+    let Some(component) = order::lookup(&incoming.component) else {
+        return;
+    };
+    if component.import.registry == RegistryPolicy::NotImported {
+        for path in component.registry {
+            let path = join(layout::II_KEY, &layout::resolve(path, site, server));
+            let excluded = incoming.excluded.iter().any(|(p, _)| is_within(&path, p));
+            if !excluded && incoming.tree.find(&path).is_some() {
+                incoming.excluded.push((path, NOT_IMPORTED));
+            }
+        }
+    }
+    if component.import.has(Special::FilesExtractOnly) {
+        for file in &mut incoming.files {
+            file.destination = Destination::ExtractOnly;
+        }
     }
 }
 
@@ -156,7 +173,7 @@ fn archive_stem(path: &Path) -> String {
 }
 
 /// Creates `dir/name`, or `dir/name-2` and so on when taken.
-fn new_folder(dir: &Path, name: &str) -> Result<PathBuf> {
+pub(crate) fn new_folder(dir: &Path, name: &str) -> Result<PathBuf> {
     for attempt in 1u32.. {
         let folder = match attempt {
             1 => dir.join(name),

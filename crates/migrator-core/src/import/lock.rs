@@ -221,3 +221,68 @@ pub fn host_name() -> String {
         })
         .unwrap_or_else(|| "unknown".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::fixture;
+
+    #[test]
+    fn one_holder_at_a_time_and_nothing_left_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let lock = ImportLock::acquire(&image, "import").unwrap();
+        let error = ImportLock::acquire(&image, "rollback").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Refused);
+        assert!(error.message().contains("in use"), "{}", error.message());
+        assert!(ImportLock::check_free(&image).is_err());
+        drop(lock);
+        assert!(
+            !image.migrator_dir().exists(),
+            "the folder the lock made is gone"
+        );
+        ImportLock::check_free(&image).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_lock_of_a_process_that_ended_is_reported_with_how_to_clear_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        let holder = Holder {
+            pid,
+            host: host_name(),
+            started: "2024-03-07T09:05:02+01:00".into(),
+            purpose: "import".into(),
+        };
+        fs::create_dir_all(image.migrator_dir()).unwrap();
+        let path = image.migrator_dir().join(LOCK_FILE);
+        fs::write(&path, serde_json::to_string(&holder).unwrap()).unwrap();
+        let error = ImportLock::acquire(&image, "import").unwrap_err();
+        assert!(
+            error.message().contains("stale lock"),
+            "{}",
+            error.message()
+        );
+        let hint = error.hint().unwrap();
+        assert!(hint.contains(&path.display().to_string()) && hint.contains("delete"));
+        assert!(path.exists(), "a stale lock is never taken over silently");
+    }
+
+    #[test]
+    fn an_unreadable_lock_still_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        fs::create_dir_all(image.migrator_dir()).unwrap();
+        fs::write(image.migrator_dir().join(LOCK_FILE), "garbage").unwrap();
+        let error = ImportLock::acquire(&image, "import").unwrap_err();
+        assert!(
+            error.message().contains("names no process"),
+            "{}",
+            error.message()
+        );
+    }
+}

@@ -186,17 +186,27 @@ impl Report {
             "warnings": self.warnings,
             "failure": self.failure,
             "rollback": self.rollback,
+            "notices": self.log.notices,
             "unresolved": self.log.unresolved,
             "checklist": self.log.checklist,
             "actions": actions,
         })
     }
 
-    /// The report for people: header, times, counts, warnings, then every action.
+    /// The report for people: the summary, the stages, then every action.
     pub fn to_text(&self, show_kept: bool) -> String {
+        let mut out = self.summary();
+        stages_section(&mut out, &self.stages);
+        out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
+        out
+    }
+
+    /// The head of the report: archive, times, status, failure, counts, added components,
+    /// warnings and the checklist's steps.
+    pub fn summary(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "Import of {} into {}", self.archive, self.server);
-        let _ = writeln!(out, "Mode:             {}", self.mode);
+        let _ = writeln!(out, "Mode:             {}", self.mode.as_str());
         let _ = writeln!(out, "Import started:   {}", shown_time(self.started));
         let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
         let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
@@ -212,10 +222,11 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&counts_table(&self.counts));
+        notices_section(&mut out, &self.log);
         list_section(&mut out, "Components added", &self.notes);
         list_section(&mut out, "Warnings", &self.warnings);
-        stages_section(&mut out, &self.stages);
-        out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
+        let steps: Vec<String> = self.log.checklist.iter().map(|s| s.step.clone()).collect();
+        list_section(&mut out, "After the import (checklist.md)", &steps);
         out
     }
 
@@ -292,6 +303,7 @@ pub fn plan_json(planned: &Planned) -> serde_json::Value {
         "order": plan.components,
         "notes": planned.notes,
         "warnings": planned.warnings,
+        "notices": planned.log.notices,
         "unresolved": planned.log.unresolved,
         "checklist": planned.log.checklist,
         "actions": plan.actions,
@@ -305,7 +317,9 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
     let _ = writeln!(
         out,
         "Plan: import {} into {} ({} mode)",
-        planned.archive, planned.server, plan.mode
+        planned.archive,
+        planned.server,
+        plan.mode.as_str()
     );
     let _ = match plan.change_count() {
         0 => writeln!(
@@ -319,6 +333,7 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
     };
     out.push('\n');
     out.push_str(&counts_table(&planned_counts(plan)));
+    notices_section(&mut out, &planned.log);
     list_section(&mut out, "Components added", &planned.notes);
     list_section(&mut out, "Warnings", &planned.warnings);
     out.push_str(&actions_text(plan, None, show_kept));
@@ -363,6 +378,16 @@ fn list_section(out: &mut String, title: &str, items: &[String]) {
     for item in items {
         let _ = writeln!(out, "  - {item}");
     }
+}
+
+/// What the rules say must be known before the actions, such as an overwrite without merge.
+fn notices_section(out: &mut String, log: &RuleLog) {
+    let notices: Vec<String> = log
+        .notices
+        .iter()
+        .map(|n| format!("{} [rule {}]: {}", n.component, n.rule, n.text))
+        .collect();
+    list_section(out, "Before the actions", &notices);
 }
 
 fn stages_section(out: &mut String, stages: &[StageTime]) {

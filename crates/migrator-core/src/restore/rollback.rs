@@ -154,3 +154,55 @@ fn mark_rolled_back(point: &RestorePoint) -> Result<()> {
     let path = point.dir.join(POINT_DIR).join(MANIFEST_FILE);
     write_atomically(&path, |out| out.write_all(&json))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::fixture::{self, ImageSource};
+    use crate::import::{self, Mode, Nodes, Request};
+    use crate::progress::NoProgress;
+
+    #[test]
+    fn a_damaged_restore_point_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let mut source = ImageSource::export(&image, "all");
+        fs::remove_file(image.install_dir().join("Server/LRA/LRAConfig.xml")).unwrap();
+        let extract = tempfile::tempdir().unwrap();
+        let request = Request {
+            server: dir.path().to_path_buf(),
+            extract_to: extract.path().to_path_buf(),
+            mode: Mode::Recovery,
+            nodes: Nodes::All,
+            restore_point: true,
+            plan_only: false,
+            force: false,
+            dev_mode: false,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
+            per_item_report: false,
+        };
+        import::run(&request, &mut source, &NoProgress).unwrap();
+        let point = find(&image, None).unwrap();
+        let copy = point.point_dir().join(REGISTRY_COPY);
+        let mut bytes = fs::read(&copy).unwrap();
+        bytes[10] ^= 1;
+        fs::write(&copy, bytes).unwrap();
+        let after_import = fixture::snapshot(dir.path());
+
+        let error = rollback_image(&image, None).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Refused);
+        assert!(error.message().contains("damaged"), "{}", error.message());
+        assert_eq!(fixture::snapshot(dir.path()), after_import);
+    }
+
+    #[test]
+    fn asking_for_a_restore_point_that_is_not_there_lists_those_that_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let error = rollback_image(&image, Some("20990101-000000")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Usage);
+        assert!(error.hint().unwrap().contains("--no-restore-point"));
+    }
+}
