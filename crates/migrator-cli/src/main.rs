@@ -63,14 +63,14 @@ enum Command {
     Rollback(rollback::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
-    /// Put the recent logs, reports and checklists into one zip for support.
-    SupportBundle(support_bundle::Args),
     /// Write a realistic, reproducible sample server image.
     Sample(sample::Args),
     /// Show the main job on two sample servers, in a folder of its own.
     Demo(demo::Args),
     /// Export or import page by page, as the vendor's wizard does, in the terminal.
     Wizard(wizard::Args),
+    /// Put the recent logs, reports and checklists into one zip for support.
+    SupportBundle(support_bundle::Args),
 }
 
 fn main() -> ExitCode {

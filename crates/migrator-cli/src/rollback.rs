@@ -86,7 +86,10 @@ fn point_json(point: &RestorePoint) -> serde_json::Value {
 
 fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
     if as_json {
-        println!("{:#}", serde_json::to_value(done).expect("a rollback serializes"));
+        println!(
+            "{:#}",
+            serde_json::to_value(done).expect("a rollback serializes")
+        );
         return;
     }
     println!(

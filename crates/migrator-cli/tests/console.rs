@@ -148,3 +148,84 @@ fn console_mistakes_are_usage_errors_with_hints() {
     );
     assert!(text.contains("\nhint: "), "{text}");
 }
+
+#[test]
+fn vendor_example_three_imports_everything_from_a_password_protected_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let calliope = sample_image(&tmp.path().join("calliope"), "calliope", "Indy", "2016 R1");
+    let helios = sample_image(&tmp.path().join("helios"), "helios", "Chicago", "2023 R3");
+    let out = tmp.path().join("temp");
+    let export = migrator(tmp.path())
+        .args([
+            "-export",
+            &arg("-exportFolder", &out),
+            "-exportNodes=all",
+            "-password=1234",
+        ])
+        .args(["-noprompt", &arg("-server", &calliope)])
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "{}", stderr(&export));
+    let archive = archives(&out).remove(0);
+
+    // The vendor's third example, its line break after a dash, with -server added.
+    let extraction = tmp.path().join("Temp").join("MyImportFolder");
+    let output = migrator(tmp.path())
+        .args(["-import", &format!("-importfile=\"{}\"", archive.display())])
+        .args([
+            "-importNodes=\"all\"",
+            "-",
+            &arg("extractionFolder", &extraction),
+        ])
+        .args(["-password=\"1234\"", "noprompt", &arg("-server", &helios)])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let code = output.status.code();
+    assert!(
+        matches!(code, Some(0) | Some(1)),
+        "{code:?}: {}",
+        stderr(&output)
+    );
+    assert!(extraction.is_dir(), "the files were extracted");
+    let imports = helios.join("I3/IC/Migrator/Imports");
+    let runs: Vec<_> = std::fs::read_dir(&imports).unwrap().collect();
+    assert_eq!(runs.len(), 1, "one import report");
+    let run = runs[0].as_ref().unwrap().path();
+    assert!(run.join("checklist.md").is_file());
+}
+
+#[test]
+fn import_mode_one_is_recovery_and_its_gates_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let calliope = sample_image(&tmp.path().join("calliope"), "calliope", "Indy", "2016 R1");
+    let helios = sample_image(&tmp.path().join("helios"), "helios", "Chicago", "2023 R3");
+    let out = tmp.path().join("temp");
+    let export = migrator(tmp.path())
+        .args(["-export", &arg("-exportFolder", &out), "-exportNodes=Users"])
+        .args(["-noprompt", &arg("-server", &calliope)])
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "{}", stderr(&export));
+    let archive = archives(&out).remove(0);
+    // Recovery onto another server is refused by a gate, before anything is written.
+    let output = migrator(tmp.path())
+        .args([
+            "-import",
+            &arg("-importfile", &archive),
+            "-importmode=1",
+            "noprompt",
+        ])
+        .args([
+            &arg("-extractionFolder", &tmp.path().join("x")),
+            &arg("-server", &helios),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).to_lowercase().contains("recovery"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -122,3 +122,61 @@ fn two_password_sources_on_the_command_line_are_a_usage_error() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn the_prompt_does_not_echo_and_asks_twice_for_an_export() {
+    let (tmp, image) = setup();
+    let out = tmp.path().join("out");
+    let mut terminal = cli_common::pty::Terminal::start(
+        tmp.path(),
+        &[
+            "export",
+            "--nodes",
+            "Users",
+            "--password-prompt",
+            "--server",
+            image.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    terminal.wait_for("Archive password:");
+    terminal.press(PASSWORD);
+    terminal.press("\r");
+    terminal.wait_for("Repeat the password:");
+    terminal.press(PASSWORD);
+    terminal.press("\r");
+    assert_eq!(terminal.exit_code(), 0, "{}", terminal.contents());
+    assert!(
+        !terminal.contents().contains(PASSWORD),
+        "{}",
+        terminal.contents()
+    );
+    assert!(seven_zip_ok(&archives(&out)[0], PASSWORD));
+}
+
+#[test]
+fn two_different_prompt_entries_are_refused() {
+    let (tmp, image) = setup();
+    let out = tmp.path().join("out");
+    let mut terminal = cli_common::pty::Terminal::start(
+        tmp.path(),
+        &[
+            "export",
+            "--password-prompt",
+            "--server",
+            image.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    terminal.wait_for("Archive password:");
+    terminal.press("one\r");
+    terminal.wait_for("Repeat the password:");
+    terminal.press("two\r");
+    assert_eq!(terminal.exit_code(), 2);
+    assert!(terminal
+        .contents()
+        .contains("the two passwords typed differ"));
+    assert!(archives(&out).is_empty());
+}

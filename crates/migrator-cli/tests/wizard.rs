@@ -3,105 +3,17 @@
 
 mod cli_common;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
+use cli_common::pty::Terminal;
 use cli_common::{archives, migrator, sample_image, seven_zip_ok};
 use migrator_core::catalog::Scope;
 use migrator_core::server::{self, ServerImage};
-use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
 
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const DOWN: &str = "\x1b[B";
 const TAB: &str = "\t";
-
-/// The wizard running in a pseudo-terminal.
-struct Wizard {
-    screen: Arc<Mutex<vt100::Parser>>,
-    keys: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-}
-
-impl Wizard {
-    fn start(tmp: &Path, image: &Path) -> Wizard {
-        let size = PtySize {
-            rows: 40,
-            cols: 140,
-            pixel_width: 0,
-            pixel_height: 0,
-        };
-        let pty = native_pty_system().openpty(size).unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_migrator"));
-        command.args(["wizard", "--server"]);
-        command.arg(image);
-        command.cwd(tmp);
-        command.env("TMPDIR", tmp);
-        command.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(command).unwrap();
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(40, 140, 0)));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buffer[..n]);
-            }
-        });
-        let keys = pty.master.take_writer().unwrap();
-        // The master must outlive the child; leaking it in a test process is harmless.
-        std::mem::forget(pty.master);
-        Wizard {
-            screen,
-            keys,
-            child,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let contents = self.contents();
-            if contents.contains(text) {
-                return contents;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the screen never showed {text:?}:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.keys.write_all(keys.as_bytes()).unwrap();
-        self.keys.flush().unwrap();
-        // One key per read, as a person types, so Esc is never taken for a sequence's start.
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn exit_code(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.exit_code();
-            }
-            assert!(Instant::now() < deadline, "the wizard did not close");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 fn users_row(image: &Path) -> usize {
     let image = ServerImage::open(image).unwrap();
@@ -111,7 +23,7 @@ fn users_row(image: &Path) -> usize {
     1 + components.iter().position(|c| c.name == "Users").unwrap()
 }
 
-fn through_to_configuration(wizard: &mut Wizard, users_row: usize) {
+fn through_to_configuration(wizard: &mut Terminal, users_row: usize) {
     wizard.wait_for("Welcome");
     wizard.wait_for(&format!("migrator {}", migrator_core::TOOL_VERSION));
     wizard.press(ENTER);
@@ -137,7 +49,7 @@ fn through_to_configuration(wizard: &mut Wizard, users_row: usize) {
 fn a_keystroke_driven_export_writes_an_encrypted_archive() {
     let tmp = tempfile::tempdir().unwrap();
     let image = sample_image(&tmp.path().join("calliope"), "calliope", "Indy", "2016 R1");
-    let mut wizard = Wizard::start(tmp.path(), &image);
+    let mut wizard = Terminal::start(tmp.path(), &["wizard", "--server", image.to_str().unwrap()]);
     through_to_configuration(&mut wizard, users_row(&image));
 
     wizard.press(TAB);
@@ -199,7 +111,7 @@ fn write_password(dir: &Path) -> std::path::PathBuf {
 fn stop_ends_the_export_cleanly_and_back_lets_the_user_run_it_again() {
     let tmp = tempfile::tempdir().unwrap();
     let image = sample_image(&tmp.path().join("calliope"), "calliope", "Indy", "2016 R1");
-    let mut wizard = Wizard::start(tmp.path(), &image);
+    let mut wizard = Terminal::start(tmp.path(), &["wizard", "--server", image.to_str().unwrap()]);
     wizard.wait_for("Welcome");
     wizard.press(ENTER);
     wizard.wait_for("Task Selection");

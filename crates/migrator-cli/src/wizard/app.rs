@@ -396,8 +396,9 @@ impl App {
             plan_only: false,
             force: false,
             dev_mode: false,
-            map_server: None,
-            map_site: None,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
             per_item_report: false,
         }
     }
