@@ -26,9 +26,9 @@ use std::path::PathBuf;
 
 use chrono::Local;
 
+use crate::checklist::Checklist;
 use crate::error::Result;
 pub use crate::incoming::ImportMode as Mode;
-use crate::checklist::Checklist;
 use crate::incoming::RuleLog;
 use crate::progress::Progress;
 use crate::rules::NameMapping;
@@ -60,10 +60,13 @@ pub struct Request {
     pub force: bool,
     /// Leave out the Recordings Rescue ID of Interaction Recorder (development targets).
     pub dev_mode: bool,
-    /// `--map-server OLD=NEW`: the server name the rules map, overriding the target's.
-    pub map_server: Option<NameMapping>,
-    /// `--map-site OLD=NEW`: the site name the rules map, overriding the target's.
-    pub map_site: Option<NameMapping>,
+    /// `--map-server OLD=NEW`: server names the rules map, overriding the target's.
+    pub map_server: Vec<NameMapping>,
+    /// `--map-site OLD=NEW`: site names the rules map, overriding the target's.
+    pub map_site: Vec<NameMapping>,
+    /// The target uses another telephony platform: lines, line groups and stations are not
+    /// imported.
+    pub new_telephony_platform: bool,
     /// Also write the per-item JSON report beside the restore point.
     pub per_item_report: bool,
 }

@@ -161,9 +161,9 @@ impl Run<'_> {
         let work = archive_source::new_folder(&request.extract_to, "rewritten")?;
         let options = RuleOptions {
             dev_mode: request.dev_mode,
-            map_server: request.map_server.iter().cloned().collect(),
-            map_site: request.map_site.iter().cloned().collect(),
-            new_telephony_platform: false,
+            map_server: request.map_server.clone(),
+            map_site: request.map_site.clone(),
+            new_telephony_platform: request.new_telephony_platform,
         };
         let source = source_identity(origin, incoming, &prepared.target);
         let target = prepared.target.clone();

@@ -45,8 +45,9 @@ impl Setup {
             plan_only: false,
             force: false,
             dev_mode: false,
-            map_server: None,
-            map_site: None,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
             per_item_report: true,
         }
     }
