@@ -128,6 +128,8 @@ pub fn run_with_fault(
         stages: Vec::new(),
         started: Local::now(),
         archive: source.describe(),
+        scratch: Vec::new(),
+        extraction: None,
     };
     let archive = run.archive.clone();
     run.stage(Stage::OpenVerify, &archive, |_| source.verify(progress))?;

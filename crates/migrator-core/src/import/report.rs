@@ -135,6 +135,8 @@ pub struct Report {
     pub restore_point: Option<String>,
     /// The run's folder on the server.
     pub folder: Option<PathBuf>,
+    /// Where the archive's components were extracted (extract-only files stay there).
+    pub extraction: Option<PathBuf>,
     /// What the migration rules did.
     pub log: RuleLog,
     /// The steps left to the administrator, written as `checklist.md`.
@@ -183,6 +185,7 @@ impl Report {
             "duration_seconds": seconds(self.duration()),
             "restore_point": self.restore_point,
             "folder": self.folder,
+            "extraction": self.extraction,
             "stages": self.stages,
             "components": self.counts,
             "notes": self.notes,
@@ -216,6 +219,9 @@ impl Report {
         let _ = writeln!(out, "Status:           {}", status_words(self.status));
         if let Some(point) = &self.restore_point {
             let _ = writeln!(out, "Restore point:    {point}");
+        }
+        if let Some(folder) = &self.extraction {
+            let _ = writeln!(out, "Extracted to:     {}", folder.display());
         }
         if let Some(failure) = &self.failure {
             let _ = writeln!(out, "Failure:          {}", failure.message);

@@ -4,7 +4,7 @@
 //! than an error.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local};
 
@@ -45,6 +45,10 @@ pub(super) struct Run<'a> {
     pub stages: Vec<StageTime>,
     pub started: DateTime<Local>,
     pub archive: String,
+    /// Folders this run made for extraction and rewriting, which a plan-only run removes.
+    pub scratch: Vec<PathBuf>,
+    /// Where the components were extracted.
+    pub extraction: Option<PathBuf>,
 }
 
 /// What the rules stage hands on.
@@ -144,6 +148,12 @@ impl Run<'_> {
         if extracted.is_err() && !existed {
             let _ = fs::remove_dir_all(folder);
         }
+        self.extraction = source.extraction_folder().map(Path::to_path_buf);
+        let made = match existed {
+            true => self.extraction.clone(),
+            false => Some(folder.clone()),
+        };
+        self.scratch.extend(made);
         extracted
     }
 
@@ -172,7 +182,9 @@ impl Run<'_> {
         let mut log = RuleLog::default();
         let applied = rules::apply_all(&ctx, incoming, &mut log);
         // Only rules that rewrite files leave something in the work folder.
-        let _ = fs::remove_dir(&work);
+        if fs::remove_dir(&work).is_err() {
+            self.scratch.push(work.clone());
+        }
         applied?;
         for component in incoming.iter_mut() {
             archive_source::apply_policy(component, ctx.site(), ctx.server());
@@ -205,8 +217,12 @@ impl Run<'_> {
         })
     }
 
-    /// `--plan`: hands the plan back; nothing was written to the server.
+    /// `--plan`: hands the plan back; nothing was written to the server, and what was
+    /// extracted for planning is removed again.
     pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+        for folder in self.scratch.iter().rev() {
+            let _ = fs::remove_dir_all(folder);
+        }
         Outcome::Planned(Box::new(Planned {
             archive: self.archive,
             server: prepared.target.server,
@@ -338,6 +354,7 @@ impl Run<'_> {
             rollback,
             restore_point: point.map(|p| p.name().to_string()),
             folder: Some(folder.to_path_buf()),
+            extraction: self.extraction.clone(),
             log,
             checklist,
         }

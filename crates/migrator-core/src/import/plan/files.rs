@@ -53,7 +53,7 @@ impl<'a> FilePlanner<'a> {
                 Destination::ExtractOnly => {
                     let item = Item::Extracted(archive_path);
                     let mut action = Action::new(name, ActionKind::ExtractOnly, item, rule);
-                    action.detail = Some(format!("left in {}", file.source.display()));
+                    action.detail = Some("stays in the extraction folder".into());
                     action
                 }
                 Destination::Install(relative) => {

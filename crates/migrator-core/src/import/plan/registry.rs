@@ -12,6 +12,7 @@ use crate::layout;
 use crate::registry::{fold, is_within, join, Key, RegTree, Value};
 use crate::server::ii_key;
 
+use super::super::archive_source::NOT_IMPORTED;
 use super::super::order;
 use super::shown::{is_secret_value, show_value};
 use super::{Action, ActionKind, Item, Payload};
@@ -95,7 +96,7 @@ pub(super) fn plan(
         target: ii_key(planned).map_or(incoming_root, |(path, _)| path),
     };
     let exclusions = Exclusions::of(component);
-    skip_actions(component, &exclusions, &roots, actions);
+    skip_actions(component, &exclusions, &roots, log, actions);
 
     let mut planner = KeyPlanner {
         component: &component.component,
@@ -128,12 +129,18 @@ fn skip_actions(
     component: &Incoming,
     exclusions: &Exclusions,
     roots: &Roots,
+    log: &RuleLog,
     actions: &mut Vec<Action>,
 ) {
     let name = &component.component;
     for (path, rule) in &exclusions.keys {
         let item = Item::Key(roots.map(path));
-        actions.push(Action::new(name, ActionKind::Skip, item, Some(*rule)));
+        // Data the catalog does not import is named by the rule that also left it out.
+        let rule = match *rule == NOT_IMPORTED {
+            true => log.rule_for(path).unwrap_or(rule),
+            false => rule,
+        };
+        actions.push(Action::new(name, ActionKind::Skip, item, Some(rule)));
     }
     for (key, value, rule) in &exclusions.values {
         let item = Item::Value {
