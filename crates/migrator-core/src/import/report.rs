@@ -436,7 +436,10 @@ fn actions_text(plan: &Plan, outcomes: Option<&[Outcome]>, show_kept: bool) -> S
             out.push_str(&action_line(action, outcome));
         }
         if kept > 0 {
-            let _ = writeln!(out, "  keep value        {kept} values only the server has (list them with --show-kept)");
+            let _ = writeln!(
+                out,
+                "  keep value        {kept} values only the server has (--show-kept lists them)"
+            );
         }
     }
     out

@@ -10,6 +10,7 @@
 
 mod files;
 mod registry;
+mod rules_index;
 mod shown;
 
 use std::path::{Path, PathBuf};
@@ -330,9 +331,10 @@ pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -
         components: Vec::new(),
         actions: Vec::new(),
     };
+    let rules = rules_index::RuleIndex::new(log);
     for component in order::sorted(incoming, target.kind) {
-        let mut unchanged = registry::plan(component, &mut planned, log, &mut plan.actions)?;
-        unchanged += files.plan(component, log, &mut plan.actions)?;
+        let mut unchanged = registry::plan(component, &mut planned, &rules, &mut plan.actions)?;
+        unchanged += files.plan(component, &rules, &mut plan.actions)?;
         plan.components.push(ComponentPlan {
             name: component.component.clone(),
             order_reason: order::reason(&component.component, target.kind),
