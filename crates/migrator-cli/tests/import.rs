@@ -106,8 +106,10 @@ fn json(output: &Output) -> Json {
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", stdout(output), stderr(output)))
 }
 
-/// Every file and folder of an image except the tool's own folder, with each file's bytes.
-fn snapshot(image: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+/// Every file and folder of an image except the tool's own folder, with each file's bytes and
+/// permissions.
+fn snapshot(image: &Path) -> BTreeMap<String, Option<(Vec<u8>, u32)>> {
+    use std::os::unix::fs::PermissionsExt;
     let own = server::install_dir_of(image).join(layout::MIGRATOR_DIR);
     walkdir::WalkDir::new(image)
         .into_iter()
@@ -115,11 +117,11 @@ fn snapshot(image: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
         .map(|e| e.unwrap())
         .map(|e| {
             let name = e.path().strip_prefix(image).unwrap().display().to_string();
-            let bytes = e
-                .file_type()
-                .is_file()
-                .then(|| std::fs::read(e.path()).unwrap());
-            (name, bytes)
+            let file = e.file_type().is_file().then(|| {
+                let mode = e.metadata().unwrap().permissions().mode();
+                (std::fs::read(e.path()).unwrap(), mode)
+            });
+            (name, file)
         })
         .collect()
 }
@@ -209,9 +211,9 @@ fn recovery_brings_the_exported_state_back_and_touches_nothing_else() {
         "every registry value is back as exported"
     );
     let after = snapshot(&image);
-    for (path, bytes) in &exported {
+    for (path, file) in &exported {
         if path != server::REGISTRY_FILE {
-            assert_eq!(after.get(path), Some(bytes), "{path}");
+            assert_eq!(after.get(path), Some(file), "{path}");
         }
     }
     assert_eq!(after.len(), exported.len(), "no file or folder added");

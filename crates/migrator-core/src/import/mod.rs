@@ -88,6 +88,8 @@ pub struct Planned {
     pub log: RuleLog,
     /// The steps the administrator will have to take after the import.
     pub checklist: Checklist,
+    /// The stages run, with their times.
+    pub stages: Vec<report::StageTime>,
 }
 
 /// How [`run`] ended, when it got as far as planning.

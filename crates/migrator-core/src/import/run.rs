@@ -231,6 +231,7 @@ impl Run<'_> {
             warnings: planning.warnings,
             log: planning.log,
             checklist: planning.checklist,
+            stages: self.stages,
         }))
     }
 

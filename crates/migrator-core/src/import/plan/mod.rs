@@ -234,6 +234,15 @@ impl Action {
 impl Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        self.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl Action {
+    /// Writes the action's fields into a JSON object being built, so that a report can add
+    /// what happened to it.
+    pub fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("component", &self.component)?;
         map.serialize_entry("action", &self.kind)?;
         map.serialize_entry("path", self.item.path())?;
@@ -252,7 +261,7 @@ impl Serialize for Action {
                 map.serialize_entry(key, text)?;
             }
         }
-        map.end()
+        Ok(())
     }
 }
 
