@@ -239,7 +239,7 @@ impl Run<'_> {
     /// the report into the run's folder.
     pub fn execute(
         mut self,
-        prepared: Prepared,
+        mut prepared: Prepared,
         planning: Planning,
         fault: Option<&FaultHook>,
     ) -> Result<Outcome> {
@@ -255,18 +255,16 @@ impl Run<'_> {
             true => Some(self.restore_point(image, &folder, &planning.plan)?),
             false => None,
         };
+        // The plan no longer needs the target as loaded: apply works on it in place.
+        let tree = std::mem::take(&mut prepared.tree);
+        let image = &prepared.image;
         let applied = self.stage(Stage::Apply, "", |run| {
             let options = ApplyOptions {
                 progress: run.progress,
                 fault,
                 stop_at_failure: point.is_some(),
             };
-            Ok(apply::apply(
-                image,
-                prepared.tree.clone(),
-                &planning.plan,
-                options,
-            ))
+            Ok(apply::apply(image, tree, &planning.plan, options))
         })?;
         let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
         let shown = folder.display().to_string();

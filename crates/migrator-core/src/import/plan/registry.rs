@@ -9,7 +9,7 @@ use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleChange, MERGED, RENAMED_FROM};
 use crate::layout;
-use crate::registry::{fold, is_within, join, Key, RegTree, Value};
+use crate::registry::{fold, is_within, Key, RegTree, Value};
 use crate::server::ii_key;
 
 use super::super::archive_source::NOT_IMPORTED;
@@ -182,7 +182,8 @@ struct KeyPlanner<'a> {
 impl KeyPlanner<'_> {
     /// Plans the key at `path` (as in the archive, after the rules) written at `target`.
     fn key(&mut self, path: &str, target: &str, key: &Key) {
-        let change = self.log.change_for(path);
+        let position = self.log.position(path);
+        let change = position.map(|index| self.log.at(index));
         let existed = self.planned.find(target).is_some();
         // A key without values of its own that only leads to others is structure: neither
         // counted as unchanged nor a reason to list the target's values as kept.
@@ -192,7 +193,7 @@ impl KeyPlanner<'_> {
         } else if !existed {
             self.create(path, target, change);
         }
-        self.values(path, target, key);
+        self.values(path, target, key, position);
         if existed && !structural {
             self.keep_target_values(target, key);
         }
@@ -215,7 +216,7 @@ impl KeyPlanner<'_> {
     }
 
     /// Plans the values of `key`, writing them into the planned tree as it goes.
-    fn values(&mut self, path: &str, target: &str, key: &Key) {
+    fn values(&mut self, path: &str, target: &str, key: &Key, position: Option<usize>) {
         // Field by field, so the target key is looked up once for all its values.
         let target_key = self.planned.ensure(target);
         for value in key.values() {
@@ -226,7 +227,7 @@ impl KeyPlanner<'_> {
                 self.unchanged += 1;
                 continue;
             };
-            let change = self.log.change_for(&join(path, value.name()));
+            let change = self.log.change_for_child(position, path, value.name());
             let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
             let secret =
                 is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());

@@ -29,21 +29,47 @@ impl<'a> RuleIndex<'a> {
 
     /// The last change made to `path` or one of its ancestors.
     pub(super) fn change_for(&self, path: &str) -> Option<&'a RuleChange> {
+        self.position(path).map(|index| &self.log.changes[index])
+    }
+
+    /// The change at `position` in the log.
+    pub(super) fn at(&self, position: usize) -> &'a RuleChange {
+        &self.log.changes[position]
+    }
+
+    /// The position in the log of [`RuleIndex::change_for`]'s answer.
+    pub(super) fn position(&self, path: &str) -> Option<usize> {
         if self.last.is_empty() {
             return None;
         }
         let mut folded = fold(path);
         let mut latest = None;
         loop {
-            if let Some(&index) = self.last.get(&folded) {
-                latest = latest.max(Some(index));
-            }
+            latest = latest.max(self.last.get(&folded).copied());
             match folded.rfind(SEPARATOR) {
                 Some(cut) => folded.truncate(cut),
                 None => break,
             }
         }
-        latest.map(|index| &self.log.changes[index])
+        latest
+    }
+
+    /// The last change to the child `name` of a key whose own answer is `parent` (its
+    /// [`RuleIndex::position`]): one lookup instead of a walk up the whole path.
+    pub(super) fn change_for_child(
+        &self,
+        parent: Option<usize>,
+        parent_path: &str,
+        name: &str,
+    ) -> Option<&'a RuleChange> {
+        let own = match self.last.is_empty() {
+            true => None,
+            false => self
+                .last
+                .get(&fold(&format!("{parent_path}{SEPARATOR}{name}")))
+                .copied(),
+        };
+        parent.max(own).map(|index| &self.log.changes[index])
     }
 
     /// The rule of [`RuleIndex::change_for`].
@@ -82,5 +108,8 @@ mod tests {
             "the later change to an ancestor"
         );
         assert_eq!(index.rule_for("A\\X"), Some("second"));
+        let parent = index.position("A\\B");
+        let child = index.change_for_child(parent, "A\\B", "c").map(|c| c.rule);
+        assert_eq!(child, log.rule_for("A\\B\\c"));
     }
 }
