@@ -1,12 +1,34 @@
 //! The `.reg` text format that regedit imports and exports.
 //!
-//! [`parse`] reads version 5 files (UTF-16LE with BOM, or UTF-8) and `REGEDIT4` files (8-bit
-//! text in a Windows code page) into a [`RegFile`]: the keys, value settings and deletions in
-//! file order. [`write_export`] writes a tree exactly as regedit's export does.
+//! [`parse`] reads version 5 files (`Windows Registry Editor Version 5.00`: UTF-16LE with a
+//! byte order mark, or UTF-8 with or without one) and `REGEDIT4` files (8-bit text in a Windows
+//! code page, see [`codepage`]) into a [`RegFile`]: the keys, value settings and deletions in
+//! file order, which [`RegFile::to_tree`] turns into a [`RegTree`]. [`write_export`] writes a
+//! tree exactly as regedit's export does: UTF-16LE, CRLF, hex data wrapped at regedit's widths.
+//!
+//! Reading follows what regedit imports, line by line, with one difference on purpose: where
+//! regedit silently skips a line it cannot read (a bad `dword:`, a value under a deleted key,
+//! stray text), the reader stops with a [`RegFileError`] naming the line, the column and what
+//! was expected, so no setting is lost without notice. [`ReadOptions::lenient`] asks for
+//! regedit's behaviour instead: such lines are left out and listed in [`RegFile::ignored`].
+//!
+//! Value data is kept as the exact bytes the file gives, with one conversion: the 8-bit string
+//! data of `hex(1)`, `hex(2)` and `hex(7)` values in `REGEDIT4` files is decoded in the code
+//! page and stored as UTF-16LE with a terminating NUL, as regedit does on import. Version 5 hex
+//! data is never altered (regedit would add a missing terminating NUL; keeping the bytes as
+//! written is what makes read, write, read give the same tree).
+//!
+//! The ancient `REGEDIT` (Windows 3.1) format, Wine's `WINE REGISTRY Version 2` files and files
+//! without a header on their first line are refused with an error saying so.
 
-use std::io::{self, Write};
+pub mod codepage;
+mod decode;
+mod reader;
+mod writer;
 
-use super::{RegTree, Value, ValueType};
+pub use writer::{write_export, write_export_at};
+
+use super::{RegTree, Value};
 
 /// The header line a `.reg` file starts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +37,20 @@ pub enum Format {
     Version5,
     /// `REGEDIT4`: 8-bit text in a Windows code page.
     Regedit4,
+}
+
+/// How the text of a `.reg` file was encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-16LE with a byte order mark, as regedit writes version 5 files.
+    Utf16Le,
+    /// UTF-8; `bom` tells whether the file started with a byte order mark.
+    Utf8 {
+        /// Whether the file started with the UTF-8 byte order mark.
+        bom: bool,
+    },
+    /// 8-bit text in this Windows code page.
+    CodePage(u16),
 }
 
 /// What a `.reg` file says about one value of the key above it.
@@ -48,8 +84,13 @@ pub enum Entry {
 pub struct RegFile {
     /// The header the file started with.
     pub format: Format,
+    /// How the file's text was encoded.
+    pub encoding: TextEncoding,
     /// The sections in file order.
     pub entries: Vec<Entry>,
+    /// With [`ReadOptions::lenient`], the lines left out as regedit would skip them, each with
+    /// its place and what was wrong. Always empty otherwise: a strict read fails instead.
+    pub ignored: Vec<RegFileError>,
 }
 
 impl RegFile {
@@ -84,75 +125,44 @@ impl RegFile {
     }
 }
 
-/// Writes `tree` as a regedit version 5 export to `out`.
-pub fn write_export(tree: &RegTree, out: &mut dyn Write) -> io::Result<()> {
-    let mut text = String::from("Windows Registry Editor Version 5.00\r\n");
-    for (path, key) in tree.walk() {
-        text.push_str(&format!("\r\n[{path}]\r\n"));
-        for value in key.values() {
-            text.push_str(&value_line(value));
-            text.push_str("\r\n");
-        }
-    }
-    text.push_str("\r\n");
-    let mut bytes = vec![0xFF, 0xFE];
-    for unit in text.encode_utf16() {
-        bytes.extend_from_slice(&unit.to_le_bytes());
-    }
-    out.write_all(&bytes)
-}
-
-fn value_line(value: &Value) -> String {
-    let name = if value.is_default() {
-        "@".to_string()
-    } else {
-        quote(value.name())
-    };
-    let data = match value.kind() {
-        ValueType::Sz => match value.as_text() {
-            Some(text) => quote(&text),
-            None => hex_data(value),
-        },
-        ValueType::Dword if value.data().len() == 4 => {
-            format!(
-                "dword:{:08x}",
-                u32::from_le_bytes(value.data().try_into().unwrap())
-            )
-        }
-        _ => hex_data(value),
-    };
-    format!("{name}={data}")
-}
-
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn hex_data(value: &Value) -> String {
-    let prefix = match value.kind() {
-        ValueType::Binary => "hex".to_string(),
-        other => format!("hex({:x})", other.code()),
-    };
-    let bytes: Vec<String> = value.data().iter().map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}:{}", bytes.join(","))
-}
-
 /// How to read a `.reg` file.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// The name of the file, used in error messages.
     pub source: String,
-    /// The Windows code page of `REGEDIT4` files (1252 unless set).
+    /// The Windows code page of `REGEDIT4` files (1252 unless set); see
+    /// [`codepage::SUPPORTED`].
     pub code_page: u16,
+    /// Skip the lines regedit would skip and list them in [`RegFile::ignored`], instead of
+    /// failing on the first one. Off unless set.
+    pub lenient: bool,
 }
 
 impl ReadOptions {
-    /// Options for reading the file at `path` with the default code page.
-    pub fn for_file(path: &std::path::Path) -> ReadOptions {
+    /// Options for text named `source` in messages, with code page 1252, strict.
+    pub fn new(source: impl Into<String>) -> ReadOptions {
         ReadOptions {
-            source: path.display().to_string(),
+            source: source.into(),
             code_page: 1252,
+            lenient: false,
         }
+    }
+
+    /// Options for reading the file at `path` with the default code page, strict.
+    pub fn for_file(path: &std::path::Path) -> ReadOptions {
+        ReadOptions::new(path.display().to_string())
+    }
+
+    /// The same options with another code page for `REGEDIT4` files.
+    pub fn with_code_page(mut self, code_page: u16) -> ReadOptions {
+        self.code_page = code_page;
+        self
+    }
+
+    /// The same options, lenient (`true`) or strict (`false`).
+    pub fn with_lenient(mut self, lenient: bool) -> ReadOptions {
+        self.lenient = lenient;
+        self
     }
 }
 
@@ -163,7 +173,7 @@ pub struct RegFileError {
     pub source: String,
     /// The 1-based line.
     pub line: usize,
-    /// The 1-based column.
+    /// The 1-based column, counted in characters.
     pub column: usize,
     /// What was expected or found wrong.
     pub expected: String,
@@ -188,13 +198,10 @@ impl std::fmt::Display for RegFileError {
 
 impl std::error::Error for RegFileError {}
 
-/// Parses a whole `.reg` file.
+/// Parses a whole `.reg` file. Nothing is returned unless the whole file was understood (or,
+/// with [`ReadOptions::lenient`], every line not understood is listed in
+/// [`RegFile::ignored`]).
 pub fn parse(bytes: &[u8], options: &ReadOptions) -> Result<RegFile, RegFileError> {
-    let _ = bytes;
-    Err(RegFileError {
-        source: options.source.clone(),
-        line: 1,
-        column: 1,
-        expected: "a reader (the codec is being written)".into(),
-    })
+    let decoded = decode::decode(bytes, options)?;
+    reader::read(&decoded, options)
 }
