@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::regfile;
 use super::RegTree;
 use crate::error::{Error, ErrorKind, Result};
+use crate::layout;
 
 /// Loads and stores the registry subtree of one server.
 pub trait RegistryBackend {
@@ -57,7 +58,15 @@ impl RegistryBackend for RegFileBackend {
     }
 
     fn store(&self, tree: &RegTree) -> Result<()> {
-        write_atomically(&self.path, |out| regfile::write_export(tree, out))
+        // `reg export` of a server starts at the Interactive Intelligence key itself, even
+        // when that key has no values of its own; name it so the file reads the same.
+        let root = [layout::II_KEY, layout::II_KEY_WOW64]
+            .into_iter()
+            .find(|path| tree.find(path).is_some() && tree.root().subkey_count() == 1);
+        write_atomically(&self.path, |out| match root {
+            Some(path) => regfile::write_export_at(tree, path, out),
+            None => regfile::write_export(tree, out),
+        })
     }
 }
 
