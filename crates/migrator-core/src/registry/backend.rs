@@ -62,12 +62,27 @@ impl RegistryBackend for RegFileBackend {
         // when that key has no values of its own; name it so the file reads the same.
         let root = [layout::II_KEY, layout::II_KEY_WOW64]
             .into_iter()
-            .find(|path| tree.find(path).is_some() && tree.root().subkey_count() == 1);
+            .find(|path| holds_only(tree, path));
         write_atomically(&self.path, |out| match root {
             Some(path) => regfile::write_export_at(tree, path, out),
             None => regfile::write_export(tree, out),
         })
     }
+}
+
+/// Whether the key at `path` exists and its ancestors hold nothing but the way to it.
+fn holds_only(tree: &RegTree, path: &str) -> bool {
+    let mut key = tree.root();
+    for part in super::split_path(path) {
+        if key.value_count() != 0 || key.subkey_count() != 1 {
+            return false;
+        }
+        match key.subkey(part) {
+            Some(child) => key = child,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Writes a file so that it appears only when complete: the content goes to a temporary file
