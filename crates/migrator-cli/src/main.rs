@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
+mod sample;
 mod server_info;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
@@ -19,12 +21,18 @@ struct Cli {
 enum Command {
     /// Show a server's identity and how many items each container holds.
     ServerInfo(server_info::Args),
+    /// Write a realistic, reproducible sample server image.
+    Sample(sample::Args),
+    /// Show the main job on two sample servers, in a folder of its own.
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::ServerInfo(args) => server_info::run(args),
+        Command::Sample(args) => sample::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

@@ -199,6 +199,67 @@ pub const MIGRATOR_DIR: &str = "Migrator";
 /// CIC licence file; never exported.
 pub const LICENSE_FILE: &str = "CurrentLicenseAdmin.I3Lic";
 
+/// Value of a user entry: the user's name as shown to people.
+pub const USER_DISPLAY_NAME: &str = "displayName";
+/// Value of a user entry: the site the user belongs to (the site name, no backslash).
+pub const USER_HOME_SITE: &str = "Home Site";
+/// Value of a user entry (REG_MULTI_SZ): the workgroups the user belongs to.
+pub const USER_WORKGROUPS: &str = "Workgroups";
+/// Value of a user entry: the user's current status text. Releases before Live Data keep it
+/// in the user entry; later ones under [`LIVE_DATA_USER_STATUS`]`\<user>`.
+pub const USER_STATUS: &str = "Status";
+/// Value beside [`USER_STATUS`]: when the status was set. In the user entry (older releases)
+/// as `MM/DD/YYYY HH:MM:SS` local time; under Live Data as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+pub const USER_STATUS_SINCE: &str = "Status Since";
+/// Value of a workgroup entry (REG_MULTI_SZ): the user ids of its members.
+pub const WORKGROUP_MEMBERS: &str = "Members";
+/// Value of a line group entry (REG_MULTI_SZ): the names of its lines.
+pub const LINE_GROUP_LINES: &str = "Lines";
+/// Licence assignments of users under [`ADMIN_CONFIG`], one key per user.
+pub const ADMIN_USER_INFO: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\AdminConfig\\UserInfo";
+/// Licence assignments of stations under [`ADMIN_CONFIG`], one key per station.
+pub const ADMIN_STATION_INFO: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\AdminConfig\\StationInfo";
+/// Value of a licence entry (REG_MULTI_SZ): the `I3_*` licence ids assigned.
+pub const COUNTED_LICENSES: &str = "Counted Licenses";
+/// Value of a structured parameter: `Secrets`, `String` or `MultiString`.
+pub const STRUCTURED_TYPE: &str = "Type";
+/// Value of a structured parameter (REG_MULTI_SZ): its values.
+pub const STRUCTURED_VALUES: &str = "Values";
+/// The [`STRUCTURED_TYPE`] of parameters encrypted with a key bound to the machine.
+pub const STRUCTURED_TYPE_SECRETS: &str = "Secrets";
+/// Value of a DNIS mapping row: the dialled number it routes.
+pub const DNIS_VALUE: &str = "DNIS";
+/// Dial plan entries under [`DIAL_PLAN`], one key each.
+pub const DIAL_PLAN_ENTRIES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Phone Numbers\\Dial Plan";
+/// Value of a data source: `Yes` for the ones setup creates, `No` for custom ones.
+pub const DATA_SOURCE_DEFAULT: &str = "Default";
+/// Value of a data source: the UDL file (in [`UDL_DIR`]) it connects through.
+pub const DATA_SOURCE_UDL: &str = "UDL File";
+/// Value of a report entry: its `.rpt` file name, relative to the report path.
+pub const REPORT_FILE_VALUE: &str = "Report File";
+/// Value of an attendant node: its display name.
+pub const NODE_NAME_VALUE: &str = "Name";
+/// Value of an attendant node: its type (`Server`, `Inbound Profile`, `Schedule`, ...).
+pub const NODE_TYPE_VALUE: &str = "Type";
+/// IPA processes under [`IPA`], one key each.
+pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
+/// Deprecated server parameter older releases still carry (moved by IC Setup Assistant).
+pub const LINE_QUEUE_REPORTING_INTERVAL: &str = "LineQueueReportingInterval";
+/// Deprecated server parameter older releases still carry (moved by IC Setup Assistant).
+pub const QUEUE_PERIOD_STATISTICS_INTERVAL: &str = "QueuePeriodStatisticsInterval";
+/// Element of [`MEDIA_SERVER_CONFIG`] listing the paired CIC servers.
+pub const MEDIA_COMMAND_SERVERS: &str = "CommandServers";
+/// Element of [`MEDIA_COMMAND_SERVERS`]: one paired CIC server.
+pub const MEDIA_COMMAND_SERVER: &str = "CommandServer";
+/// Element of a [`MEDIA_COMMAND_SERVER`]: the CIC host name.
+pub const MEDIA_NOTIFIER_HOST: &str = "NotifierHost";
+/// Element of [`MEDIA_SERVER_CONFIG`] (and of each command server) holding `Property`
+/// elements with `Name` and `Value` attributes.
+pub const MEDIA_PROPERTIES: &str = "Properties";
+
 /// Every name above with its evidence, for documentation and review.
 pub const NAMES: &[Name] = &[
     found("exported registry key", II_KEY),
@@ -267,6 +328,42 @@ pub const NAMES: &[Name] = &[
     found("Media Server configuration file", MEDIA_SERVER_CONFIG),
     found("Migrator folder", MIGRATOR_DIR),
     found("licence file", LICENSE_FILE),
+    found("user display name value", USER_DISPLAY_NAME),
+    inferred("user home site value", USER_HOME_SITE),
+    found("user workgroups value", USER_WORKGROUPS),
+    inferred("user status value", USER_STATUS),
+    inferred("user status time value", USER_STATUS_SINCE),
+    inferred("workgroup members value", WORKGROUP_MEMBERS),
+    inferred("line group lines value", LINE_GROUP_LINES),
+    found("user licence assignments", ADMIN_USER_INFO),
+    found("station licence assignments", ADMIN_STATION_INFO),
+    found("counted licences value", COUNTED_LICENSES),
+    inferred("structured parameter type value", STRUCTURED_TYPE),
+    inferred("structured parameter values value", STRUCTURED_VALUES),
+    found("Secrets parameter type", STRUCTURED_TYPE_SECRETS),
+    inferred("DNIS value", DNIS_VALUE),
+    inferred("dial plan entries", DIAL_PLAN_ENTRIES),
+    inferred("data source default value", DATA_SOURCE_DEFAULT),
+    inferred("data source UDL value", DATA_SOURCE_UDL),
+    inferred("report file value", REPORT_FILE_VALUE),
+    found("attendant node name value", NODE_NAME_VALUE),
+    found("attendant node type value", NODE_TYPE_VALUE),
+    inferred("IPA processes", IPA_PROCESSES),
+    found(
+        "deprecated line queue parameter",
+        LINE_QUEUE_REPORTING_INTERVAL,
+    ),
+    found(
+        "deprecated queue statistics parameter",
+        QUEUE_PERIOD_STATISTICS_INTERVAL,
+    ),
+    found(
+        "Media Server command servers element",
+        MEDIA_COMMAND_SERVERS,
+    ),
+    inferred("Media Server command server element", MEDIA_COMMAND_SERVER),
+    found("Media Server notifier host element", MEDIA_NOTIFIER_HOST),
+    inferred("Media Server properties element", MEDIA_PROPERTIES),
 ];
 
 const fn found(what: &'static str, value: &'static str) -> Name {

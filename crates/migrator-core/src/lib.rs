@@ -13,6 +13,7 @@ pub mod error;
 pub mod incoming;
 pub mod layout;
 pub mod registry;
+pub mod sample;
 pub mod server;
 pub mod version;
 

@@ -7,6 +7,8 @@
 //! name. The registry is read and written only through a
 //! [`RegistryBackend`](crate::registry::backend::RegistryBackend).
 
+pub mod counts;
+
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
