@@ -13,10 +13,11 @@ run=(target/release/migrator sample --kind cic --version "$version" --site Indy
   --server calliope --size large --out "$work/large")
 echo "== ${run[*]}"
 if [ -x /usr/bin/time ]; then
-  /usr/bin/time -f "wall %e s, peak memory %M KB" "${run[@]}" | head -2
+  /usr/bin/time -f "wall %e s, cpu %U s user + %S s system, peak memory %M KB" "${run[@]}" >"$work/summary.txt"
 else
-  time "${run[@]}" | head -2
+  time "${run[@]}" >"$work/summary.txt"
 fi
+head -2 "$work/summary.txt"
 echo "files: $(find "$work/large" -type f | wc -l), bytes: $(du -sb "$work/large" | cut -f1)"
 echo "registry.reg: $(stat -c %s "$work/large/registry.reg") bytes"
 echo "load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
