@@ -55,14 +55,15 @@ pub struct Args {
     /// Leave out the Recordings Rescue ID of Interaction Recorder (development targets).
     #[arg(long)]
     dev_mode: bool,
-    /// Server name mapping for Migration mode, overriding the target's name.
+    /// Server name mapping for Migration mode, overriding the target's name; may be given
+    /// more than once (other servers the data names, such as command servers).
     #[arg(long, value_name = "OLD=NEW")]
     map_server: Vec<NameMapping>,
     /// Site name mapping for Migration mode, overriding the target's site.
     #[arg(long, value_name = "OLD=NEW")]
     map_site: Vec<NameMapping>,
     /// The target uses another telephony platform: lines, line groups and stations are not
-    /// imported.
+    /// imported (re-create them there).
     #[arg(long)]
     new_telephony_platform: bool,
     /// List every value only the target has, instead of counting them.

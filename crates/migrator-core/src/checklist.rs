@@ -284,10 +284,14 @@ fn derive_steps(ctx: &RuleContext, incoming: &[Incoming], log: &mut RuleLog) {
     if !licensed.is_empty() {
         note(log, Step::LicenceAllocation, licensed);
     }
+    let prefix = format!("{}\\", layout::II_KEY);
     let leftovers: Vec<String> = log
         .unresolved
         .iter()
-        .map(|u| format!("{} ({})", u.path, u.name))
+        .map(|u| {
+            let path = u.path.strip_prefix(&prefix).unwrap_or(&u.path);
+            format!("{path} ({})", u.name)
+        })
         .collect();
     if !leftovers.is_empty() {
         note(log, Step::UnresolvedNames, leftovers);
@@ -409,16 +413,14 @@ fn capitalize(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Keeps registry paths readable in markdown: backslashes and markup characters literal.
+/// An item as markdown: text that markdown would read as markup (registry paths with their
+/// backslashes, names with underscores) goes in a code span, the rest stays plain.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#') {
-            out.push('\\');
-        }
-        out.push(c);
+    if !text.contains(['\\', '*', '_', '`', '[', ']', '<', '>', '#']) {
+        return text.to_string();
     }
-    out
+    let fence = if text.contains('`') { "``" } else { "`" };
+    format!("{fence}{text}{fence}")
 }
 
 #[cfg(test)]
@@ -487,6 +489,8 @@ mod tests {
         let markdown = checklist.to_markdown();
         assert!(markdown.starts_with("# After the import\n\ncalliope imported onto helios.\n"));
         assert!(markdown.contains("\n## 1. Reset 1 Secrets parameter\n"));
-        assert!(markdown.ends_with("\n- [ ] CRM\\_Credentials\n"));
+        assert!(markdown.ends_with("\n- [ ] `CRM_Credentials`\n"));
+        assert_eq!(escape("user csmith"), "user csmith");
+        assert_eq!(escape("a`b\\c"), "``a`b\\c``");
     }
 }

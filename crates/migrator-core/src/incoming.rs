@@ -77,9 +77,13 @@ pub struct Incoming {
     /// Intelligence`.
     pub tree: RegTree,
     /// Registry paths (absolute, as in `tree`) whose keys and values must not be imported,
-    /// each with the rule that excluded them. A path names a key (with its subtree) or, when
-    /// its last element is a value of the key above it, that one value.
+    /// each with the rule that excluded them. A path names a key (with its subtree), or one
+    /// value as `KEY@NAME`.
     pub excluded: Vec<(String, &'static str)>,
+    /// Registry keys (absolute, as in `tree`) that replace the target's key as a whole, each
+    /// with the rule that asked for it: under them, keys and values only the target has are
+    /// deleted rather than kept (the active attendant configuration, a replaced DNIS row).
+    pub replaced: Vec<(String, &'static str)>,
     /// Its files.
     pub files: Vec<IncomingFile>,
 }
@@ -91,10 +95,16 @@ impl Incoming {
             component: component.into(),
             tree: RegTree::new(),
             excluded: Vec::new(),
+            replaced: Vec::new(),
             files: Vec::new(),
         }
     }
 }
+
+/// How [`RuleLog::renamed`] starts the detail of a rename; the planner reads it back.
+pub const RENAMED_FROM: &str = "renamed from ";
+/// How [`RuleLog::merged`] starts the detail of a merge; the planner reads it back.
+pub const MERGED: &str = "merged: ";
 
 /// One change a rule made to incoming data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -178,6 +188,17 @@ impl RuleLog {
             let changed = fold(&change.path);
             folded == changed || folded.starts_with(&format!("{changed}\\"))
         })
+    }
+
+    /// Records that a rule gave a key or file a new name; the plan shows it as a rename.
+    pub fn renamed(&mut self, component: &str, path: &str, rule: &'static str, from: &str) {
+        self.change(component, path, rule, format!("{RENAMED_FROM}{from}"));
+    }
+
+    /// Records that a rule merged imported data with the target's at `path`; the plan shows
+    /// the writes under it as merges.
+    pub fn merged(&mut self, component: &str, path: &str, rule: &'static str, detail: &str) {
+        self.change(component, path, rule, format!("{MERGED}{detail}"));
     }
 
     /// Records something the plan must say before its actions.

@@ -64,14 +64,14 @@ impl ArchiveSource {
             let folder = base.join(safe_name(name));
             fs::create_dir(&folder).map_err(|e| Error::io("creating", &folder, e))?;
             let extracted = self.archive.extract_component(name, &folder, progress)?;
-            incoming.push(read_extracted(extracted)?);
+            incoming.push(read_extracted(extracted, &self.origin)?);
         }
         Ok(incoming)
     }
 }
 
 /// Reads an extracted component following its import policy.
-fn read_extracted(extracted: ExtractedComponent) -> Result<Incoming> {
+fn read_extracted(extracted: ExtractedComponent, origin: &Origin) -> Result<Incoming> {
     let tree = match &extracted.registry {
         Some(bytes) => {
             let options =
@@ -89,20 +89,23 @@ fn read_extracted(extracted: ExtractedComponent) -> Result<Incoming> {
         .into_iter()
         .map(|file| (file.archive_path, file.path))
         .collect();
-    Ok(component_incoming(&extracted.name, tree, files))
+    Ok(component_incoming(&extracted.name, tree, files, origin))
 }
 
-/// A component's data as extracted: every file bound for its install-relative path, with the
-/// component's file policy from the catalog. `files` are `(archive path, extracted copy)`
-/// pairs.
+/// A component's data as extracted: every file bound for its install-relative path with the
+/// component's file policy from the catalog, and registry data the catalog does not import
+/// excluded (under the source's names; [`apply_policy`] repeats it after the rules rename).
+/// `files` are `(archive path, extracted copy)` pairs.
 pub(crate) fn component_incoming(
     name: &str,
     tree: RegTree,
     files: Vec<(String, PathBuf)>,
+    origin: &Origin,
 ) -> Incoming {
     let policy = order::policy(name);
     let mut incoming = Incoming::new(name);
     incoming.tree = tree;
+    apply_registry_policy(&mut incoming, &origin.site, &origin.server);
     incoming.files = files
         .into_iter()
         .map(|(archive_path, source)| IncomingFile {
@@ -119,6 +122,19 @@ pub(crate) fn component_incoming(
 /// is not imported is excluded, files it says stay in the extraction folder are kept there.
 /// `site` and `server` are the names the data carries after the rules.
 pub(crate) fn apply_policy(incoming: &mut Incoming, site: &str, server: &str) {
+    apply_registry_policy(incoming, site, server);
+    let Some(component) = order::lookup(&incoming.component) else {
+        return;
+    };
+    if component.import.has(Special::FilesExtractOnly) {
+        for file in &mut incoming.files {
+            file.destination = Destination::ExtractOnly;
+        }
+    }
+}
+
+/// Excludes the registry data of a component the catalog does not import.
+fn apply_registry_policy(incoming: &mut Incoming, site: &str, server: &str) {
     let Some(component) = order::lookup(&incoming.component) else {
         return;
     };
@@ -129,11 +145,6 @@ pub(crate) fn apply_policy(incoming: &mut Incoming, site: &str, server: &str) {
             if !excluded && incoming.tree.find(&path).is_some() {
                 incoming.excluded.push((path, NOT_IMPORTED));
             }
-        }
-    }
-    if component.import.has(Special::FilesExtractOnly) {
-        for file in &mut incoming.files {
-            file.destination = Destination::ExtractOnly;
         }
     }
 }

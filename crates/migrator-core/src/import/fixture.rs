@@ -240,7 +240,12 @@ impl Source for ImageSource {
                 fs::copy(copy, &path).unwrap();
                 extracted.push((archive_path.clone(), path));
             }
-            incoming.push(component_incoming(name, tree.clone(), extracted));
+            incoming.push(component_incoming(
+                name,
+                tree.clone(),
+                extracted,
+                &self.origin,
+            ));
         }
         Ok(incoming)
     }

@@ -26,6 +26,7 @@ use std::path::PathBuf;
 
 use chrono::Local;
 
+use crate::checklist::Checklist;
 use crate::error::Result;
 pub use crate::incoming::ImportMode as Mode;
 use crate::incoming::RuleLog;
@@ -85,6 +86,8 @@ pub struct Planned {
     pub warnings: Vec<String>,
     /// What the rules did.
     pub log: RuleLog,
+    /// The steps the administrator will have to take after the import.
+    pub checklist: Checklist,
 }
 
 /// How [`run`] ended, when it got as far as planning.

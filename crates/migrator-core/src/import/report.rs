@@ -13,6 +13,7 @@ use chrono::{DateTime, Local};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::checklist::Checklist;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::RuleLog;
 use crate::registry::backend::write_atomically;
@@ -136,6 +137,8 @@ pub struct Report {
     pub folder: Option<PathBuf>,
     /// What the migration rules did.
     pub log: RuleLog,
+    /// The steps left to the administrator, written as `checklist.md`.
+    pub checklist: Checklist,
 }
 
 impl Status {
@@ -188,7 +191,7 @@ impl Report {
             "rollback": self.rollback,
             "notices": self.log.notices,
             "unresolved": self.log.unresolved,
-            "checklist": self.log.checklist,
+            "checklist": self.checklist,
             "actions": actions,
         })
     }
@@ -225,8 +228,7 @@ impl Report {
         notices_section(&mut out, &self.log);
         list_section(&mut out, "Components added", &self.notes);
         list_section(&mut out, "Warnings", &self.warnings);
-        let steps: Vec<String> = self.log.checklist.iter().map(|s| s.step.clone()).collect();
-        list_section(&mut out, "After the import (checklist.md)", &steps);
+        let _ = writeln!(out, "\n{}", self.checklist.headline());
         out
     }
 
@@ -239,7 +241,7 @@ impl Report {
     pub fn write(&self, dir: &Path, per_item: bool) -> Result<()> {
         let text = self.to_text(true);
         write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
-        let checklist = checklist_markdown(&self.log);
+        let checklist = self.checklist.to_markdown();
         write_atomically(&dir.join(CHECKLIST), |out| {
             out.write_all(checklist.as_bytes())
         })?;
@@ -305,7 +307,7 @@ pub fn plan_json(planned: &Planned) -> serde_json::Value {
         "warnings": planned.warnings,
         "notices": planned.log.notices,
         "unresolved": planned.log.unresolved,
-        "checklist": planned.log.checklist,
+        "checklist": planned.checklist,
         "actions": plan.actions,
     })
 }
@@ -478,21 +480,6 @@ fn short_path(path: &str) -> &str {
         }
     }
     path
-}
-
-/// The checklist as Markdown: one section per step with the items it concerns.
-pub fn checklist_markdown(log: &RuleLog) -> String {
-    let mut out = String::from("# After the import\n\n");
-    if log.checklist.is_empty() {
-        out.push_str("No step applies to what was imported.\n");
-    }
-    for step in &log.checklist {
-        let _ = writeln!(out, "- [ ] {}", step.step);
-        for item in &step.items {
-            let _ = writeln!(out, "  - {item}");
-        }
-    }
-    out
 }
 
 fn status_words(status: Status) -> &'static str {

@@ -3,17 +3,17 @@
 //! server; from the restore point on, a failure ends in a rollback and a Failed report rather
 //! than an error.
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::Path;
 
 use chrono::{DateTime, Local};
 
+use crate::checklist::{self, Checklist};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleLog};
 use crate::layout;
 use crate::progress::Progress;
-use crate::registry::{fold, RegTree};
+use crate::registry::RegTree;
 use crate::restore::{self, RestorePoint, Rollback};
 use crate::rules::{self, RuleContext, RuleOptions};
 use crate::server::{self, Identity, ServerImage};
@@ -50,14 +50,15 @@ pub(super) struct Run<'a> {
 /// What the rules stage hands on.
 pub(super) struct Ruled {
     pub log: RuleLog,
-    /// Folded paths of keys a rule gave a new name.
-    pub new_names: HashSet<String>,
+    /// The steps left to the administrator.
+    pub checklist: Checklist,
 }
 
 /// What the plan stage hands on.
 pub(super) struct Planning {
     pub plan: Plan,
     pub log: RuleLog,
+    pub checklist: Checklist,
     pub warnings: Vec<String>,
 }
 
@@ -156,7 +157,6 @@ impl Run<'_> {
         incoming: &mut [Incoming],
     ) -> Result<Ruled> {
         let request = self.request;
-        let before: Vec<HashSet<String>> = incoming.iter().map(|c| key_paths(&c.tree)).collect();
         let install = prepared.image.install_dir();
         let work = archive_source::new_folder(&request.extract_to, "rewritten")?;
         let options = RuleOptions {
@@ -177,8 +177,8 @@ impl Run<'_> {
         for component in incoming.iter_mut() {
             archive_source::apply_policy(component, ctx.site(), ctx.server());
         }
-        let new_names = new_names(incoming, &before, &log);
-        Ok(Ruled { log, new_names })
+        let checklist = checklist::build(&ctx, incoming, &log);
+        Ok(Ruled { log, checklist })
     }
 
     /// Compares the incoming data with the target.
@@ -194,16 +194,13 @@ impl Run<'_> {
             install_dir: &install,
             kind: prepared.target.kind,
         };
-        let changes = plan::Changes {
-            log: &ruled.log,
-            new_names: &ruled.new_names,
-        };
-        let plan = plan::build(target, incoming, changes, self.request.mode)?;
+        let plan = plan::build(target, incoming, &ruled.log, self.request.mode)?;
         let mut warnings = prepared.warnings.clone();
         warnings.extend(plan_warnings(&plan, &ruled.log));
         Ok(Planning {
             plan,
             log: ruled.log,
+            checklist: ruled.checklist,
             warnings,
         })
     }
@@ -217,6 +214,7 @@ impl Run<'_> {
             notes: prepared.chosen.notes,
             warnings: planning.warnings,
             log: planning.log,
+            checklist: planning.checklist,
         }))
     }
 
@@ -291,6 +289,7 @@ impl Run<'_> {
         let Planning {
             plan,
             log,
+            checklist,
             mut warnings,
         } = planning;
         let mut outcomes = applied.outcomes;
@@ -340,6 +339,7 @@ impl Run<'_> {
             restore_point: point.map(|p| p.name().to_string()),
             folder: Some(folder.to_path_buf()),
             log,
+            checklist,
         }
     }
 }
@@ -422,30 +422,6 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
         .iter()
         .map(|u| format!("{}: the old name {:?} is left as it is", u.path, u.name));
     kept.chain(unresolved).collect()
-}
-
-/// Every key path of `tree`, folded.
-fn key_paths(tree: &RegTree) -> HashSet<String> {
-    tree.walk()
-        .into_iter()
-        .map(|(path, _)| fold(&path))
-        .collect()
-}
-
-/// The keys the rules gave a name the archive did not have: a rule recorded a change at
-/// exactly that path, and the archive had no such key.
-fn new_names(incoming: &[Incoming], before: &[HashSet<String>], log: &RuleLog) -> HashSet<String> {
-    let changed: HashSet<String> = log.changes.iter().map(|c| fold(&c.path)).collect();
-    let mut renamed = HashSet::new();
-    for (component, before) in incoming.iter().zip(before) {
-        for (path, _) in component.tree.walk() {
-            let folded = fold(&path);
-            if changed.contains(&folded) && !before.contains(&folded) {
-                renamed.insert(folded);
-            }
-        }
-    }
-    renamed
 }
 
 /// The source server as the rules need it. The manifest does not record the source's install

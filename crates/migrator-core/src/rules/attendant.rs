@@ -65,6 +65,7 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
         }
     }
     let config_path = join(&data_path, &target_active);
+    incoming.replaced.push((config_path.clone(), NAME));
     let detail = format!(
         "the archive's active configuration {archive_active} overwrites the target's active \
          configuration {target_active} and its default profile"
@@ -126,6 +127,12 @@ mod tests {
         );
         let names: Vec<&str> = data.subkeys().map(Key::name).collect();
         assert_eq!(names, ["Attendant2023"]);
+        let active = join(&data_path, "Attendant2023");
+        assert_eq!(
+            attendant.replaced,
+            [(active, NAME)],
+            "the target's nodes do not stay"
+        );
         let profile = data.find("Attendant2023\\Default Profile").unwrap();
         assert_eq!(
             profile.text(layout::FULL_NODE_PATH_VALUE).as_deref(),

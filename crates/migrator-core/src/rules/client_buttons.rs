@@ -2,7 +2,7 @@
 //! the target's resources folder and each button whose icon is there gets `Valid Icon` = Yes,
 //! which tells Interaction Administrator that the icon was imported.
 
-use super::support::{file_name, first_string, landing_path, set_text};
+use super::support::{file_name, first_string, landing_path, set_text, value_path};
 use super::{components, Components, Rule, RuleContext, BOTH, CIC};
 use crate::error::Result;
 use crate::incoming::{Destination, Incoming, RuleLog};
@@ -66,7 +66,7 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
             set_text(button, layout::VALID_ICON_VALUE, "Yes");
             log.change(
                 &incoming.component,
-                &path,
+                &value_path(&path, layout::VALID_ICON_VALUE),
                 NAME,
                 format!("Valid Icon set to Yes ({icon})"),
             );

@@ -2,7 +2,7 @@
 //! Recorder is not imported, so a development server never rescues the production server's
 //! recordings.
 
-use super::support::exclude;
+use super::support::{exclude, value_path};
 use super::{components, Components, Rule, RuleContext, BOTH, CIC};
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
@@ -30,10 +30,15 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
     let Some(recorder) = incoming.tree.find(&recorder_path) else {
         return Ok(());
     };
-    let present = recorder.value(layout::RECORDINGS_RESCUE_ID).is_some()
-        || recorder.subkey(layout::RECORDINGS_RESCUE_ID).is_some();
-    if present {
-        let path = join(&recorder_path, layout::RECORDINGS_RESCUE_ID);
+    // Seen as a value of the recorder key; a key of that name is left out as well.
+    let path = if recorder.value(layout::RECORDINGS_RESCUE_ID).is_some() {
+        Some(value_path(&recorder_path, layout::RECORDINGS_RESCUE_ID))
+    } else if recorder.subkey(layout::RECORDINGS_RESCUE_ID).is_some() {
+        Some(join(&recorder_path, layout::RECORDINGS_RESCUE_ID))
+    } else {
+        None
+    };
+    if let Some(path) = path {
         exclude(incoming, path.clone(), NAME);
         let detail = "not imported: --dev-mode keeps the production rescue ID off this server";
         log.change(&incoming.component, &path, NAME, detail.to_string());
@@ -66,11 +71,11 @@ mod tests {
     fn dev_mode_excludes_the_rescue_id_only() {
         let (recorder, log) = run(true);
         let path = fixtures::path("Chicago", "helios", layout::RECORDER);
-        let rescue = join(&path, layout::RECORDINGS_RESCUE_ID);
+        let rescue = value_path(&path, layout::RECORDINGS_RESCUE_ID);
         assert_eq!(recorder.excluded, [(rescue.clone(), NAME)]);
         assert_eq!(log.rule_for(&rescue), Some(NAME));
         assert_eq!(
-            log.rule_for(&join(&path, "Retention Days")),
+            log.rule_for(&value_path(&path, "Retention Days")),
             Some(super::super::rename::NAME)
         );
     }

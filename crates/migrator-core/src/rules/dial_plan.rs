@@ -4,7 +4,7 @@
 //! every classification of the archive it lacks, under the class name of the target's
 //! release (`version::classification_class`).
 
-use super::support::{landing_path, strings_of};
+use super::support::{landing_path, strings_of, value_path};
 use super::{components, Components, Rule, RuleContext, BOTH, CIC};
 use crate::error::Result;
 use crate::incoming::{FilePolicy, Incoming, RuleLog};
@@ -87,7 +87,8 @@ fn merge_classifications(ctx: &RuleContext, incoming: &mut Incoming, log: &mut R
     } else {
         format!("classifications {} added as {class}", added.join(", "))
     };
-    log.change(&incoming.component, &path, NAME, detail);
+    let value = value_path(&path, layout::CLASSIFICATIONS_VALUE);
+    log.merged(&incoming.component, &value, NAME, &detail);
 }
 
 #[cfg(test)]
@@ -134,7 +135,14 @@ mod tests {
         );
         assert_eq!(incoming.files[0].policy, FilePolicy::Overwrite);
         assert_eq!(log.notices.len(), 1);
-        assert_eq!(log.rule_for(&path), Some(NAME));
+        let classifications = value_path(&path, "Classifications");
+        assert_eq!(log.rule_for(&classifications), Some(NAME));
+        let change = log.change_for(&classifications).unwrap();
+        assert_eq!(
+            change.detail,
+            "merged: classifications Long Distance, International added as \
+             RegionalDialPlanClassification"
+        );
     }
 
     #[test]

@@ -40,39 +40,56 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
         .unwrap_or_default();
     let rows: Vec<Key> = container.subkeys().cloned().collect();
     let mut taken: Vec<String> = target_rows.iter().map(|r| r.name().to_string()).collect();
-    let mut merged = Vec::with_capacity(rows.len());
+    let mut placed = Vec::with_capacity(rows.len());
     for mut row in rows {
         container.remove_subkey(row.name());
         let dnis = dnis_of(&row);
-        let (name, detail) = match target_rows.iter().find(|t| same(&dnis_of(t), &dnis)) {
-            Some(replaced) => (
-                replaced.name().to_string(),
-                format!(
+        let (name, outcome) = match target_rows.iter().find(|t| same(&dnis_of(t), &dnis)) {
+            Some(replaced) => (replaced.name().to_string(), Outcome::Replaces(replaced)),
+            None if taken.iter().any(|t| same(t, row.name())) => {
+                let free = free_name(row.name(), &taken);
+                (free, Outcome::Moved(row.name().to_string()))
+            }
+            None => (row.name().to_string(), Outcome::Added(dnis)),
+        };
+        taken.push(name.clone());
+        row.set_name(name);
+        placed.push((row, outcome));
+    }
+    for (row, outcome) in placed {
+        let path = join(&container_path, row.name());
+        container.insert_subkey(row);
+        let component = &incoming.component;
+        match outcome {
+            Outcome::Replaces(replaced) => {
+                incoming.replaced.push((path.clone(), NAME));
+                let detail = format!(
                     "replaces the target's row {}: {}",
                     replaced.name(),
                     summary(replaced)
-                ),
-            ),
-            None if taken.iter().any(|t| same(t, row.name())) => {
-                let free = free_name(row.name(), &taken);
-                let detail = format!(
-                    "added as row {free}: row {} routes another DNIS on the target",
-                    row.name()
                 );
-                (free, detail)
+                log.merged(component, &path, NAME, &detail);
             }
-            None => (row.name().to_string(), format!("added: DNIS {dnis}")),
-        };
-        taken.push(name.clone());
-        row.set_name(name.clone());
-        merged.push((row, detail));
-    }
-    for (row, detail) in merged {
-        let path = join(&container_path, row.name());
-        container.insert_subkey(row);
-        log.change(&incoming.component, &path, NAME, detail);
+            Outcome::Moved(old) => {
+                let from = format!("{old} (the target's row {old} routes another DNIS)");
+                log.renamed(component, &path, NAME, &from);
+            }
+            Outcome::Added(dnis) => {
+                log.change(component, &path, NAME, format!("added: DNIS {dnis}"))
+            }
+        }
     }
     Ok(())
+}
+
+/// What happens to one imported row.
+enum Outcome<'t> {
+    /// It routes a DNIS the target routes: it replaces that row.
+    Replaces(&'t Key),
+    /// Its key name is the target's for another DNIS: it moves to a free name.
+    Moved(String),
+    /// It is new to the target.
+    Added(String),
 }
 
 /// A row's DNIS: its DNIS value, or its key name when it has none.
@@ -135,8 +152,8 @@ mod tests {
         assert_eq!(
             details,
             [
-                "added as row 3: row 1 routes another DNIS on the target",
-                "replaces the target's row 1: DNIS 3175550199, Destination Type user, \
+                "renamed from 1 (the target's row 1 routes another DNIS)",
+                "merged: replaces the target's row 1: DNIS 3175550199, Destination Type user, \
                  Extension 2000",
             ]
         );

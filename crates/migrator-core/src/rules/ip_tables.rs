@@ -51,8 +51,8 @@ mod tests {
         assert_eq!(
             details,
             [
-                "imported as Holidays_migrated beside the target's own Holidays",
-                "imported as VIP Callers_migrated; the target has no VIP Callers (custom)",
+                "renamed from Holidays (the target keeps its own Holidays)",
+                "renamed from VIP Callers (custom: the target has no VIP Callers)",
             ]
         );
         let step = log

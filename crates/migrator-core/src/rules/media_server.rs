@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::rename::decode_text;
-use super::support::{exclude, landing_path, rename_host};
+use super::support::{exclude, landing_path, rename_host, value_path};
 use super::{Components, Rule, RuleContext, MIGRATION};
 use crate::checklist::{self, Step};
 use crate::error::{Error, Result};
@@ -76,7 +76,7 @@ fn exclude_host_bound(incoming: &mut Incoming, log: &mut RuleLog) {
         .collect();
     let mut to_set = Vec::new();
     for (name, reset) in present {
-        let path = join(&key_path, &name);
+        let path = value_path(&key_path, &name);
         exclude(incoming, path.clone(), NAME);
         let detail = "host-bound: not imported, the target keeps its own";
         log.change(&incoming.component, &path, NAME, detail.to_string());
@@ -387,9 +387,9 @@ mod tests {
         assert_eq!(
             excluded,
             [
-                join(&key, "LicenseFile"),
-                join(&key, "WebConfigLoginPassword"),
-                join(&key, "ProductVersion"),
+                value_path(&key, "LicenseFile"),
+                value_path(&key, "WebConfigLoginPassword"),
+                value_path(&key, "ProductVersion"),
             ]
         );
         let name = incoming

@@ -37,6 +37,8 @@ pub mod users;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod sample_migration;
 
 pub use context::{NameMapping, RuleContext, RuleOptions};
 
@@ -186,7 +188,11 @@ pub const RULES: &[Rule] = &[
 /// then (in Migration mode) lists the old names no rule rewrote.
 pub fn apply_all(ctx: &RuleContext, incoming: &mut [Incoming], log: &mut RuleLog) -> Result<()> {
     let extra = media_server::command_server_renames(ctx, incoming)?;
-    let ctx = &ctx.clone().with_server_renames(extra);
+    let mut ctx = ctx.clone().with_server_renames(extra);
+    if ctx.source.install_path.is_empty() {
+        ctx.source.install_path = infer_install_root(incoming).unwrap_or_default();
+    }
+    let ctx = &ctx;
     for rule in RULES {
         for component in incoming.iter_mut() {
             if rule.applies(ctx, &component.component) {
@@ -198,6 +204,29 @@ pub fn apply_all(ctx: &RuleContext, incoming: &mut [Incoming], log: &mut RuleLog
         rename::find_unresolved(ctx, incoming, log)?;
     }
     Ok(())
+}
+
+/// The archive's install root, for an archive whose manifest does not record it: the part up
+/// to `\I3\IC` of the first value that holds such a path (`D:\I3\IC\Server\Reports` gives
+/// `D:\I3\IC`).
+pub fn infer_install_root(incoming: &[Incoming]) -> Option<String> {
+    let marker = format!("\\{}", crate::server::INSTALL_DIR.join("\\")).to_ascii_uppercase();
+    incoming
+        .iter()
+        .flat_map(|component| component.tree.walk())
+        .flat_map(|(_, key)| {
+            key.values()
+                .flat_map(support::strings_of)
+                .collect::<Vec<_>>()
+        })
+        .find_map(|text| {
+            let upper = text.to_ascii_uppercase();
+            let drive = upper.as_bytes();
+            let rooted = drive.len() > 2 && drive[0].is_ascii_alphabetic() && &upper[1..3] == ":\\";
+            let end = upper.find(&marker)? + marker.len();
+            let boundary = upper[end..].is_empty() || upper[end..].starts_with('\\');
+            (rooted && boundary).then(|| text[..end].to_string())
+        })
 }
 
 /// The rules as a markdown table, for the documentation.
@@ -233,6 +262,25 @@ mod tests {
                 rule.name
             );
         }
+    }
+
+    #[test]
+    fn the_install_root_is_found_in_path_values() {
+        let mut incoming = Incoming::new("Server Parameters");
+        let key = incoming.tree.ensure("HKEY_LOCAL_MACHINE\\x");
+        key.set_value(crate::registry::Value::sz(
+            "a",
+            "\\\\calliope\\I3\\IC\\share",
+        ));
+        key.set_value(crate::registry::Value::sz("b", "E:\\I3\\ICX\\x"));
+        key.set_value(crate::registry::Value::sz(
+            "c",
+            "e:\\Apps\\i3\\ic\\Server\\",
+        ));
+        assert_eq!(
+            infer_install_root(&[incoming]).as_deref(),
+            Some("e:\\Apps\\i3\\ic")
+        );
     }
 
     #[test]

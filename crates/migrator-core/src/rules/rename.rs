@@ -17,7 +17,7 @@ use std::io::Read;
 use super::context::same;
 use super::support::{
     contains_name, is_excluded, landing_path, rename_exact, rename_host, rewrite_ds_path,
-    rewrite_install_root, rewrite_strings, rewrite_unc, rewrite_url, strings_of,
+    rewrite_install_root, rewrite_strings, rewrite_unc, rewrite_url, strings_of, value_path,
 };
 use super::{Components, Rule, RuleContext, MIGRATION};
 use crate::error::{Error, Result};
@@ -59,12 +59,8 @@ fn reroot(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) {
         if move_key(&mut incoming.tree, &root, old, new) {
             let to = join(&root, new);
             reroot_excluded(incoming, &join(&root, old), &to);
-            log.change(
-                &incoming.component,
-                &to,
-                NAME,
-                format!("site {old} renamed {new}"),
-            );
+            let from = format!("Root\\{old} (site {old} becomes {new})");
+            log.renamed(&incoming.component, &to, NAME, &from);
         }
     }
     let production = join(&join(&root, ctx.site()), layout::PRODUCTION_ELEMENT);
@@ -72,12 +68,8 @@ fn reroot(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) {
         if move_key(&mut incoming.tree, &production, old, new) {
             let to = join(&production, new);
             reroot_excluded(incoming, &join(&production, old), &to);
-            log.change(
-                &incoming.component,
-                &to,
-                NAME,
-                format!("server {old} renamed {new}"),
-            );
+            let from = format!("Production\\{old} (server {old} becomes {new})");
+            log.renamed(&incoming.component, &to, NAME, &from);
         }
     }
 }
@@ -218,7 +210,7 @@ fn rewrite_key(
         let name = value.name().to_string();
         let before = strings_of(value);
         if rewrite_strings(value, |text| rewrite_reference(ctx, place, &name, text)) {
-            changes.push((path.to_string(), describe(ctx, &name, &before)));
+            changes.push((value_path(path, &name), describe(ctx, &name, &before)));
         }
     }
     for child in key.subkeys_mut() {
@@ -255,11 +247,6 @@ pub fn value_label(name: &str) -> &str {
     }
 }
 
-/// The place of a value in the unresolved list: `KEY@NAME`.
-pub fn value_path(key: &str, name: &str) -> String {
-    format!("{key}@{name}")
-}
-
 /// Lists every occurrence of an old server or site name left in the incoming data, in keys,
 /// values and text files that will be imported.
 pub fn find_unresolved(ctx: &RuleContext, incoming: &[Incoming], log: &mut RuleLog) -> Result<()> {
@@ -290,7 +277,7 @@ fn scan_tree(component: &Incoming, names: &[&str], log: &mut RuleLog) {
         }
         note_found(log, &path, &[key.name().to_string()], names);
         for value in key.values() {
-            if !value.is_default() && is_excluded(component, &join(&path, value.name())) {
+            if is_excluded(component, &value_path(&path, value.name())) {
                 continue;
             }
             let mut texts = strings_of(value);
@@ -420,7 +407,7 @@ mod tests {
         assert_eq!(
             details,
             [
-                "site Indy renamed Chicago",
+                "renamed from Root\\Indy (site Indy becomes Chicago)",
                 "value Root Path: calliope → helios"
             ]
         );

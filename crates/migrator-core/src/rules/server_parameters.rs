@@ -56,21 +56,16 @@ pub fn append_migrated(
         if !container.rename_subkey(&name, &new) {
             continue;
         }
-        let detail = match target.and_then(|key| key.subkey(&name)) {
-            Some(own) => format!("imported as {new} beside the target's own {}", own.name()),
-            None => format!("imported as {new}; the target has no {name} (custom)"),
+        let from = match target.and_then(|key| key.subkey(&name)) {
+            Some(own) => format!("{name} (the target keeps its own {})", own.name()),
+            None => format!("{name} (custom: the target has no {name})"),
         };
-        renamed.push((new, detail));
+        renamed.push((new, from));
     }
     let order: Vec<String> = container.subkeys().map(|k| k.name().to_string()).collect();
     renamed.sort_by_key(|(name, _)| order.iter().position(|n| n == name));
-    for (new, detail) in &renamed {
-        log.change(
-            &incoming.component,
-            &join(&container_path, new),
-            rule,
-            detail.clone(),
-        );
+    for (new, from) in &renamed {
+        log.renamed(&incoming.component, &join(&container_path, new), rule, from);
     }
     if !renamed.is_empty() {
         let names = renamed.into_iter().map(|(name, _)| name).collect();
@@ -126,11 +121,11 @@ mod tests {
         };
         assert_eq!(
             detail("Report File Path_migrated"),
-            "imported as Report File Path_migrated beside the target's own Report File Path"
+            "renamed from Report File Path (the target keeps its own Report File Path)"
         );
         assert_eq!(
             detail("Greeting_migrated"),
-            "imported as Greeting_migrated; the target has no Greeting (custom)"
+            "renamed from Greeting (custom: the target has no Greeting)"
         );
         let step = log
             .checklist

@@ -144,13 +144,14 @@ fn rewrite_parts(
 }
 
 /// Whether `name` occurs in `text` as a whole word, without regard to case: not preceded or
-/// followed by a letter, a digit, `-` or `_`.
+/// followed by a letter, a digit or `-`. An underscore separates words, as in `IMS_mars`, an
+/// account named after the server.
 pub fn contains_name(text: &str, name: &str) -> bool {
     if name.is_empty() {
         return false;
     }
     let (text, name) = (text.to_lowercase(), name.to_lowercase());
-    let is_name_char = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let is_name_char = |c: char| c.is_alphanumeric() || c == '-';
     text.match_indices(&name).any(|(start, _)| {
         let before = text[..start].chars().next_back();
         let after = text[start + name.len()..].chars().next();
@@ -242,7 +243,13 @@ pub fn file_name(path: &str) -> &str {
     path.rsplit(['\\', '/']).next().unwrap_or(path)
 }
 
-/// Whether the registry path is excluded from the import by a rule.
+/// The path of a value, as the rule log and exclusions write it: `KEY@NAME`.
+pub fn value_path(key: &str, name: &str) -> String {
+    format!("{key}@{name}")
+}
+
+/// Whether the registry path (a key, or a value as `KEY@NAME`) is excluded from the import by
+/// a rule.
 pub fn is_excluded(incoming: &Incoming, path: &str) -> bool {
     incoming
         .excluded
@@ -346,6 +353,7 @@ mod tests {
         assert!(contains_name("Calliope Smith", "calliope"));
         assert!(contains_name("\\\\CALLIOPE\\share", "calliope"));
         assert!(!contains_name("calliope-b", "calliope"));
+        assert!(contains_name("IMS_calliope", "calliope"));
         assert!(!contains_name("Indyanapolis", "Indy"));
         assert!(contains_name("Site Indy.", "indy"));
     }

@@ -3,7 +3,7 @@
 //! the target's keeps it under Live Data, the status is converted to the Live Data form and
 //! moved there.
 
-use super::support::{first_string, set_text, strings_of};
+use super::support::{first_string, set_text, strings_of, value_path};
 use super::{components, Components, Rule, RuleContext, CIC, MIGRATION};
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
@@ -41,7 +41,8 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
         if home.as_deref().is_some_and(|site| !same(site, ctx.site())) {
             set_text(user, layout::USER_HOME_SITE, ctx.site());
             let detail = format!("Home Site {} → {}", home.unwrap_or_default(), ctx.site());
-            log.change(&incoming.component, &path, NAME, detail);
+            let value = value_path(&path, layout::USER_HOME_SITE);
+            log.change(&incoming.component, &value, NAME, detail);
         }
         if move_status {
             let status = user.remove_value(layout::USER_STATUS);

@@ -12,7 +12,6 @@ mod files;
 mod registry;
 mod shown;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::ser::SerializeMap;
@@ -315,24 +314,15 @@ pub struct Target<'a> {
     pub kind: ServerKind,
 }
 
-/// What the rules did to the incoming data, as the planner needs it.
-#[derive(Clone, Copy, Debug)]
-pub struct Changes<'a> {
-    /// The rules' log, naming the rule behind each changed item.
-    pub log: &'a RuleLog,
-    /// The folded paths of keys a rule gave a new name (absent from the archive as such).
-    pub new_names: &'a HashSet<String>,
-}
-
 /// Plans the import of `incoming` onto `target`. Components are taken in import order; each
-/// sees the target as the components before it leave it. `changes` names the rule behind each
+/// sees the target as the components before it leave it. `log` names the rule behind each
 /// changed item.
 ///
 /// # Errors
 ///
 /// Refuses (`ErrorKind::Refused`) registry data outside the `Interactive Intelligence` key and
 /// files whose destination would leave the install tree; fails on an unreadable target file.
-pub fn build(target: Target, incoming: &[Incoming], changes: Changes, mode: Mode) -> Result<Plan> {
+pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -> Result<Plan> {
     let mut planned = target.tree.clone();
     let mut files = files::FilePlanner::new(target.install_dir);
     let mut plan = Plan {
@@ -341,8 +331,8 @@ pub fn build(target: Target, incoming: &[Incoming], changes: Changes, mode: Mode
         actions: Vec::new(),
     };
     for component in order::sorted(incoming, target.kind) {
-        let mut unchanged = registry::plan(component, &mut planned, changes, &mut plan.actions)?;
-        unchanged += files.plan(component, changes.log, &mut plan.actions)?;
+        let mut unchanged = registry::plan(component, &mut planned, log, &mut plan.actions)?;
+        unchanged += files.plan(component, log, &mut plan.actions)?;
         plan.components.push(ComponentPlan {
             name: component.component.clone(),
             order_reason: order::reason(&component.component, target.kind),

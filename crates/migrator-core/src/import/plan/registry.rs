@@ -7,14 +7,14 @@
 
 use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
-use crate::incoming::{Incoming, RuleChange};
+use crate::incoming::{Incoming, RuleChange, RuleLog, MERGED, RENAMED_FROM};
 use crate::layout;
 use crate::registry::{fold, is_within, join, Key, RegTree, Value};
 use crate::server::ii_key;
 
 use super::super::order;
 use super::shown::{is_secret_value, show_value};
-use super::{Action, ActionKind, Changes, Item, Payload};
+use super::{Action, ActionKind, Item, Payload};
 
 /// Registry items a rule excluded from the import.
 struct Exclusions<'a> {
@@ -80,7 +80,7 @@ impl Roots {
 pub(super) fn plan(
     component: &Incoming,
     planned: &mut RegTree,
-    changes: Changes,
+    log: &RuleLog,
     actions: &mut Vec<Action>,
 ) -> Result<usize> {
     if component.tree.is_empty() {
@@ -101,7 +101,7 @@ pub(super) fn plan(
         component: &component.component,
         merges: order::policy(&component.component).registry == RegistryPolicy::Merge,
         planned,
-        changes,
+        log,
         exclusions: &exclusions,
         actions,
         unchanged: 0,
@@ -161,7 +161,7 @@ struct KeyPlanner<'a> {
     /// Whether the component's rows are merged with the target's (the rule says which).
     merges: bool,
     planned: &'a mut RegTree,
-    changes: Changes<'a>,
+    log: &'a RuleLog,
     exclusions: &'a Exclusions<'a>,
     actions: &'a mut Vec<Action>,
     unchanged: usize,
@@ -170,7 +170,7 @@ struct KeyPlanner<'a> {
 impl KeyPlanner<'_> {
     /// Plans the key at `path` (as in the archive, after the rules) written at `target`.
     fn key(&mut self, path: &str, target: &str, key: &Key) {
-        let change = self.changes.log.change_for(path);
+        let change = self.log.change_for(path);
         let existed = self.planned.find(target).is_some();
         // A key without values of its own that only leads to others is structure: neither
         // counted as unchanged nor a reason to list the target's values as kept.
@@ -192,7 +192,8 @@ impl KeyPlanner<'_> {
 
     /// A key the target lacks: a rename when a rule gave it its name, else a creation.
     fn create(&mut self, path: &str, target: &str, change: Option<&RuleChange>) {
-        let renamed = self.changes.new_names.contains(&fold(path));
+        let exact = change.filter(|c| fold(&c.path) == fold(path));
+        let renamed = exact.is_some_and(|c| c.detail.starts_with(RENAMED_FROM));
         let kind = match renamed {
             true => ActionKind::Rename,
             false => ActionKind::CreateKey,
@@ -206,8 +207,8 @@ impl KeyPlanner<'_> {
     }
 
     fn value(&mut self, path: &str, target: &str, key: &Key, value: &Value) {
-        let change = self.changes.log.change_for(&join(path, value.name()));
-        let merged = self.merges && change.is_some();
+        let change = self.log.change_for(&join(path, value.name()));
+        let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
         let target_key = self.planned.ensure(target);
         let secret =
             is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());

@@ -1,6 +1,5 @@
 //! The planner on hand-made data: each kind of action, the rule behind it, and the refusals.
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::PathBuf;
 
@@ -32,22 +31,12 @@ fn world() -> World {
 
 impl World {
     fn plan(&self, incoming: &[Incoming], log: &RuleLog) -> crate::error::Result<Plan> {
-        self.plan_renamed(incoming, log, &HashSet::new())
-    }
-
-    fn plan_renamed(
-        &self,
-        incoming: &[Incoming],
-        log: &RuleLog,
-        new_names: &HashSet<String>,
-    ) -> crate::error::Result<Plan> {
         let target = Target {
             tree: &self.target,
             install_dir: self.install.path(),
             kind: ServerKind::Cic,
         };
-        let changes = Changes { log, new_names };
-        build(target, incoming, changes, Mode::Migration)
+        build(target, incoming, log, Mode::Migration)
     }
 
     fn file(&self, relative: &str, content: &str, policy: FilePolicy) -> IncomingFile {
@@ -141,14 +130,8 @@ fn rules_name_renames_and_skips() {
         .push((join(&alice, "Extension"), "keep-extension"));
     let mut log = RuleLog::default();
     let carol = join(II_KEY, &join(USERS, "carol_migrated"));
-    log.change(
-        "Users",
-        &carol,
-        "migrated-suffix",
-        "imported as carol_migrated".into(),
-    );
-    let new_names = HashSet::from([crate::registry::fold(&carol)]);
-    let plan = world.plan_renamed(&[incoming], &log, &new_names).unwrap();
+    log.renamed("Users", &carol, "migrated-suffix", "carol");
+    let plan = world.plan(&[incoming], &log).unwrap();
     assert_eq!(
         summary(&plan),
         [
@@ -161,7 +144,7 @@ fn rules_name_renames_and_skips() {
     );
     assert_eq!(
         plan.actions[2].detail.as_deref(),
-        Some("imported as carol_migrated")
+        Some("renamed from carol")
     );
 }
 
