@@ -18,6 +18,7 @@ mod logging;
 mod nodes;
 mod password;
 mod progress;
+mod resolve_parameters;
 mod server_info;
 mod support_bundle;
 mod verify;
@@ -56,6 +57,8 @@ enum Command {
     Diff(diff::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
+    /// Settle the _migrated server parameters and IP tables a Migration import left.
+    ResolveParameters(resolve_parameters::Args),
 }
 
 fn main() -> ExitCode {
@@ -117,5 +120,6 @@ fn start(
         Command::Inspect(args) => inspect::run(args),
         Command::Verify(args) => verify::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
+        Command::ResolveParameters(args) => resolve_parameters::run(args),
     }
 }
