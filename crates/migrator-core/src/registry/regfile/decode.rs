@@ -70,6 +70,15 @@ fn text_of(bytes: &[u8], options: &ReadOptions) -> Result<(String, TextEncoding)
 }
 
 fn utf16(bytes: &[u8], options: &ReadOptions) -> Result<String, RegFileError> {
+    let decoded = encoding_rs::UTF_16LE.decode_without_bom_handling_and_without_replacement(bytes);
+    match decoded {
+        Some(text) => Ok(text.into_owned()),
+        None => utf16_error(bytes, options),
+    }
+}
+
+/// Finds where UTF-16 text goes wrong, for the error message.
+fn utf16_error(bytes: &[u8], options: &ReadOptions) -> Result<String, RegFileError> {
     let mut text = String::with_capacity(bytes.len() / 2 + 1);
     let units = bytes
         .chunks_exact(2)
