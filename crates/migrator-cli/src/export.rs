@@ -1,15 +1,16 @@
 //! `migrator export --server DIR [--nodes LIST] [--custom-handlers DIR] --out DIR
 //! [--password-file F]`: writes one `.ininmigr` archive of the chosen components.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use migrator_core::archive::password;
 use migrator_core::catalog::Reason;
 use migrator_core::export::{self, ExportReport, ExportRequest, PreparedExport};
-use migrator_core::progress::Progress;
+use migrator_core::retention;
 use migrator_core::Result;
+
+use crate::password::{PasswordArgs, Purpose};
+use crate::progress::Renderer;
 
 /// Options of `export`.
 #[derive(clap::Args)]
@@ -26,16 +27,19 @@ pub struct Args {
     /// The folder the archive goes to; created when missing. Not inside the install tree.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Encrypt with the password in this file (one trailing line break is ignored); without
-    /// it, the MIGRATOR_PASSWORD variable, else no password.
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
+    /// Keep only the newest N exports of this server in the destination, removing older
+    /// ones after this export succeeds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    keep: Option<u32>,
+    /// Encrypts the archive with this password (without either, no password).
+    #[command(flatten)]
+    password: PasswordArgs,
 }
 
 /// Runs the export and prints what it did.
 pub fn run(args: Args) -> Result<u8> {
     let started = Instant::now();
-    let password = password::resolve(args.password_file.as_deref())?;
+    let password = crate::password::resolve(&args.password, Purpose::Export)?;
     let prepared = export::prepare(&ExportRequest {
         server: args.server,
         nodes: args.nodes,
@@ -43,8 +47,15 @@ pub fn run(args: Args) -> Result<u8> {
         out: args.out,
     })?;
     print_plan(&prepared);
-    let report = prepared.write(password.as_ref(), &PhaseLines)?;
+    let progress = Renderer::new();
+    let report = prepared.write(password.as_ref(), &progress)?;
+    progress.finish("export");
     print_report(&report, password.is_some(), started.elapsed());
+    if let Some(keep) = args.keep {
+        for old in retention::prune_beside(&report.archive, keep as usize)? {
+            println!("removed older export: {}", old.display());
+        }
+    }
     Ok(0)
 }
 
@@ -102,18 +113,4 @@ fn print_report(report: &ExportReport, encrypted: bool, elapsed: Duration) {
         },
         elapsed.as_secs_f64()
     );
-}
-
-/// Progress as one line per phase on standard error.
-struct PhaseLines;
-
-impl Progress for PhaseLines {
-    fn start_phase(&self, phase: &str, items: u64, bytes: u64) {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{phase}: {items} items, {bytes} bytes");
-    }
-
-    fn advance(&self, _items: u64, _bytes: u64) {}
-
-    fn end_phase(&self) {}
 }

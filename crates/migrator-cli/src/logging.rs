@@ -87,6 +87,7 @@ impl Session {
 
 static SESSION_FILE: OnceLock<PathBuf> = OnceLock::new();
 static QUIET: OnceLock<bool> = OnceLock::new();
+static MUTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static PROGRESS: OnceLock<MultiProgress> = OnceLock::new();
 static SECRETS: RwLock<Vec<SecretString>> = RwLock::new(Vec::new());
 
@@ -144,6 +145,12 @@ pub fn show_progress() -> bool {
 /// console log lines are printed between redraws instead of through a bar.
 pub fn progress() -> &'static MultiProgress {
     PROGRESS.get_or_init(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+}
+
+/// Stops (or resumes) console log lines, while a full-screen interface owns the terminal; the
+/// log file still gets every line.
+pub fn mute_console(muted: bool) {
+    MUTED.store(muted, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// Makes sure `secret` never appears in a log line, a console line or an error message.
@@ -355,6 +362,9 @@ impl<'a> MakeWriter<'a> for ConsoleSink {
 
 impl Write for ConsoleWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if MUTED.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(buf.len());
+        }
         let text = String::from_utf8_lossy(buf);
         let text = redact(&text);
         progress().suspend(|| io::stderr().write_all(text.as_bytes()))?;

@@ -10,18 +10,23 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use migrator_core::Result;
 
 mod console;
+mod demo;
 mod diff;
 mod exit;
 mod export;
+mod import;
 mod inspect;
 mod logging;
 mod nodes;
 mod password;
 mod progress;
 mod resolve_parameters;
+mod rollback;
+mod sample;
 mod server_info;
 mod support_bundle;
 mod verify;
+mod wizard;
 
 /// Export and import the configuration of CIC servers and Interaction Media Servers.
 #[derive(Parser)]
@@ -53,8 +58,18 @@ enum Command {
     Inspect(inspect::Args),
     /// Decrypt and check every component of an archive.
     Verify(verify::Args),
+    /// Import an archive onto a server image, or show the plan with --plan.
+    Import(import::Args),
+    /// Return a server image to the state before an import, from its restore point.
+    Rollback(rollback::Args),
     /// Show what changed between two exports of the same server, key by key.
     Diff(diff::Args),
+    /// Write a realistic, reproducible sample server image.
+    Sample(sample::Args),
+    /// Show the main job on two sample servers, in a folder of its own.
+    Demo(demo::Args),
+    /// Export or import page by page, as the vendor's wizard does, in the terminal.
+    Wizard(wizard::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
     /// Settle the _migrated server parameters and IP tables a Migration import left.
@@ -119,7 +134,12 @@ fn start(
         Command::Export(args) => export::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Rollback(args) => rollback::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
         Command::ResolveParameters(args) => resolve_parameters::run(args),
+        Command::Wizard(args) => wizard::run(args),
+        Command::Sample(args) => sample::run(args),
+        Command::Demo(args) => demo::run(args),
     }
 }

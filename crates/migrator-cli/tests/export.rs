@@ -81,6 +81,13 @@ fn an_export_without_a_password_opens_everywhere_and_reports_what_it_did() {
 
     let (ok, listing) = seven_zip_test(&archive, None);
     assert!(ok, "{listing}");
+    let verify = migrator(&["verify", archive.to_str().unwrap()]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("ok       calliope\\IP"),
+        "{}",
+        stdout(&verify)
+    );
     let python = Command::new("python3")
         .args([
             "-c",
@@ -117,6 +124,13 @@ fn an_export_with_a_password_file_is_tested_clean_by_seven_zip() {
     assert!(ok, "{listing}");
     let (ok, _) = seven_zip_test(&archive, Some("wrong"));
     assert!(!ok, "a wrong password must not test clean");
+    let verify = migrator(&[
+        "verify",
+        archive.to_str().unwrap(),
+        "--password-file",
+        password_file.to_str().unwrap(),
+    ]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
 }
 
 #[test]

@@ -56,6 +56,35 @@ fn exports_of(dir: &Path, server_name: &str) -> Result<Vec<(String, PathBuf)>> {
     Ok(found)
 }
 
+/// Removes all but the newest `keep` exports of the server that `archive` (an export just
+/// written) belongs to, in `archive`'s folder; returns the files removed.
+///
+/// # Errors
+///
+/// As [`prune`]; a usage error when `archive` is not named as an export.
+pub fn prune_beside(archive: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let name = archive
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let server = name
+        .strip_suffix(EXTENSION)
+        .and_then(|stem| stem.rsplit_once('_'))
+        .map(|(server, _)| server)
+        .filter(|server| sortable_stamp(name, server).is_some())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{} is not named as an export (<Server>_<time>.ininmigr)",
+                    name
+                ),
+            )
+        })?;
+    let dir = archive.parent().unwrap_or(Path::new("."));
+    prune(dir, server, keep)
+}
+
 /// `YYYYMMDDHHMMSS` from a file name `<server>_<MMDDYYYYHHMMSS>.ininmigr`, when the name is
 /// one of `server`'s exports (server names compared in any case, as Windows does).
 fn sortable_stamp(file_name: &str, server: &str) -> Option<String> {
@@ -142,6 +171,21 @@ mod tests {
         let error = prune(dir.path(), "calliope", 0).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Usage);
         assert_eq!(names(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn prune_beside_reads_the_server_from_the_new_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        touch(dir.path(), "my_server_01012024000000.ininmigr");
+        touch(dir.path(), "my_server_01022024000000.ininmigr");
+        touch(dir.path(), "server_01012020000000.ininmigr");
+        let newest = dir.path().join("my_server_01022024000000.ininmigr");
+        let removed = prune_beside(&newest, 1).unwrap();
+        assert_eq!(
+            removed,
+            [dir.path().join("my_server_01012024000000.ininmigr")]
+        );
+        assert!(prune_beside(&dir.path().join("notes.txt"), 1).is_err());
     }
 
     #[test]

@@ -123,7 +123,10 @@ impl Form {
     }
 
     fn find(&self, label: &str) -> Option<&Value> {
-        self.fields.iter().find(|f| f.label == label).map(|f| &f.value)
+        self.fields
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| &f.value)
     }
 
     /// The text of field `label` (trimmed), empty when there is none.

@@ -59,6 +59,19 @@ impl Tree {
         tree
     }
 
+    /// The tree of an archive's components (the Import Items page), everything selected.
+    /// `names` are the names the archive's manifest records.
+    pub fn for_archive(scope: Scope, names: &[String]) -> Tree {
+        let mut tree = Tree::new(scope);
+        tree.rows.retain(|row| {
+            names
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(&row.name) || name == row.catalog_name)
+        });
+        tree.close();
+        tree
+    }
+
     /// Whether every component is checked.
     pub fn all_selected(&self) -> bool {
         self.rows.iter().all(Row::checked)
@@ -70,23 +83,27 @@ impl Tree {
         self.cursor = self.cursor.saturating_add_signed(step).min(last);
     }
 
-    /// Toggles the focused line's box.
+    /// Toggles the focused line's box. A component another checked one needs stays checked,
+    /// and the notice says which one to uncheck first.
     pub fn toggle(&mut self) {
         self.notice = None;
         if self.cursor == 0 {
             let select = !self.all_selected();
             self.rows.iter_mut().for_each(|row| row.chosen = select);
-        } else {
-            let row = &mut self.rows[self.cursor - 1];
-            if !row.chosen {
-                row.chosen = true;
-            } else if let Some((by, _)) = &row.pulled {
-                self.notice = Some(format!("{} is needed by {by}: uncheck {by} first", row.name));
-            } else {
-                row.chosen = false;
-            }
+            self.close();
+            return;
         }
+        let index = self.cursor - 1;
+        let row = &mut self.rows[index];
+        row.chosen = !row.checked();
         self.close();
+        let row = &self.rows[index];
+        if let Some((by, _)) = &row.pulled {
+            self.notice = Some(format!(
+                "{} is needed by {by}: uncheck {by} first",
+                row.name
+            ));
+        }
     }
 
     /// The `--nodes` value of the current choice: `all`, or chosen names joined by commas.
@@ -184,7 +201,11 @@ mod tests {
         tree.cursor = proxy;
         tree.toggle();
         assert!(row(&tree, "IP Phone Proxy Groups").1.checked());
-        assert!(tree.notice.as_deref().unwrap().contains("uncheck IP Phones first"));
+        assert!(tree
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("uncheck IP Phones first"));
     }
 
     #[test]

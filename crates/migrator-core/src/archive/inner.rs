@@ -17,7 +17,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::names::REGISTRY_ENTRY;
-use super::stream::{self, CopyControl, CopyError};
+use super::stream::{self, CopyControl, CopyError, DiscardAfterError};
 use super::writer::{ComponentInput, FileInput};
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
@@ -283,7 +283,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn build_part(work: &Work<'_>, part: &Part<'_>) -> Result<PartFile, Stop> {
     let dir = work.dir;
     let temp = tempfile::tempfile_in(dir).map_err(|e| temp_error(dir, e))?;
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, temp));
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(
+        1 << 20,
+        DiscardAfterError::new(temp),
+    ));
     let mut bytes = 0;
     if let Some(registry) = part.registry {
         bytes += registry.len() as u64;
@@ -300,15 +303,15 @@ fn build_part(work: &Work<'_>, part: &Part<'_>) -> Result<PartFile, Stop> {
     let buffered = zip.finish().map_err(|e| zip_write_error(dir, e))?;
     let file = buffered
         .into_inner()
-        .map_err(|e| temp_error(dir, e.into_error()))?;
+        .map_err(|e| temp_error(dir, e.into_error()))?
+        .into_inner();
     Ok(PartFile { file, bytes })
 }
 
-fn add_file(
-    zip: &mut ZipWriter<BufWriter<File>>,
-    input: &FileInput,
-    work: &Work<'_>,
-) -> Result<u64, Stop> {
+/// The writer of one part.
+type PartWriter = ZipWriter<BufWriter<DiscardAfterError<File>>>;
+
+fn add_file(zip: &mut PartWriter, input: &FileInput, work: &Work<'_>) -> Result<u64, Stop> {
     let reading = |e| Error::io("reading", &input.source, e);
     let mut source = File::open(&input.source).map_err(reading)?;
     let metadata = source.metadata().map_err(reading)?;
@@ -378,7 +381,8 @@ fn finish_component(mut parts: Vec<PartFile>, work: &Work<'_>) -> Result<Built, 
     let mut file = if parts.is_empty() {
         first
     } else {
-        let mut joined = ZipWriter::new_append(first).map_err(|e| zip_write_error(dir, e))?;
+        let mut joined = ZipWriter::new_append(DiscardAfterError::new(first))
+            .map_err(|e| zip_write_error(dir, e))?;
         for PartFile { file: mut part, .. } in parts {
             part.seek(SeekFrom::Start(0))
                 .map_err(|e| temp_error(dir, e))?;
@@ -388,7 +392,10 @@ fn finish_component(mut parts: Vec<PartFile>, work: &Work<'_>) -> Result<Built, 
                 .merge_archive(archive)
                 .map_err(|e| zip_write_error(dir, e))?;
         }
-        joined.finish().map_err(|e| zip_write_error(dir, e))?
+        joined
+            .finish()
+            .map_err(|e| zip_write_error(dir, e))?
+            .into_inner()
     };
     file.seek(SeekFrom::Start(0))
         .map_err(|e| temp_error(dir, e))?;

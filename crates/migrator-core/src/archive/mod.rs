@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod names;
 pub mod password;
 mod reader;
+mod salvage;
 mod stream;
 mod verify;
 mod writer;

@@ -14,12 +14,13 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use zip::result::ZipError;
-use zip::{CompressionMethod, ZipArchive};
+use zip::{CompressionMethod, ZipArchive, ZipReadOptions};
 
 use super::manifest::{
     ComponentRecord, Manifest, MANIFEST_ENTRY, MAX_COMPONENTS, MAX_MANIFEST_BYTES,
 };
 use super::names::{self, REGISTRY_ENTRY};
+use super::salvage;
 use super::stream::{self, CopyControl, CopyError};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -95,6 +96,14 @@ impl Archive {
     /// `DamagedArchive` when it is not a readable ZIP, has no valid manifest or holds entries
     /// the manifest does not list; `Input` when it cannot be read or is of a newer format.
     pub fn open(path: &Path, password: Option<&SecretString>) -> Result<Archive> {
+        let mut file = File::open(path).map_err(|e| Error::io("opening", path, e))?;
+        if !salvage::ends_complete(&mut file).map_err(|e| Error::io("reading", path, e))? {
+            let what = salvage::describe(path, password);
+            return Err(damaged_archive(format!(
+                "{} is cut short: {what}",
+                path.display()
+            )));
+        }
         let mut outer = open_outer(path)?;
         check_outer_shape(&mut outer, path)?;
         let encrypted = manifest_is_encrypted(&outer, path)?;
@@ -159,11 +168,12 @@ impl Archive {
     ) -> Result<File, Fault> {
         let index = self.check_entry(outer, record)?;
         let password = self.password.as_ref().map(|p| p.expose_secret().as_bytes());
-        let mut entry = match password {
-            Some(password) if self.encrypted => outer.by_index_decrypt(index, password),
-            _ => outer.by_index(index),
-        }
-        .map_err(|e| self.entry_fault(e))?;
+        let options = ZipReadOptions::new()
+            .password(password.filter(|_| self.encrypted))
+            .enforce_header_consistency(true);
+        let mut entry = outer
+            .by_index_with_options(index, options)
+            .map_err(|e| self.entry_fault(e))?;
         let mut temp = tempfile::tempfile_in(dir)
             .map_err(|e| Error::io("creating a temporary file in", dir, e))?;
         let mut hasher = Sha256::new();
@@ -243,7 +253,7 @@ impl Archive {
         file: File,
         record: &ComponentRecord,
     ) -> Result<(ZipArchive<BufReader<File>>, Vec<InnerEntry>), Fault> {
-        let mut inner = ZipArchive::new(BufReader::with_capacity(stream::CHUNK, file))
+        let mut inner = open_zip(BufReader::with_capacity(stream::CHUNK, file))
             .map_err(|e| Fault::Damaged(format!("its inner ZIP cannot be read: {e}")))?;
         if inner.len() > self.limits.max_entries {
             return Err(Fault::Refused(format!("it holds {} entries", inner.len())));
@@ -360,22 +370,31 @@ pub(super) fn read_problem(error: &std::io::Error) -> String {
 
 fn open_outer(path: &Path) -> Result<Outer> {
     let file = File::open(path).map_err(|e| Error::io("opening", path, e))?;
-    ZipArchive::new(BufReader::with_capacity(stream::CHUNK, file)).map_err(|e| match e {
+    open_zip(BufReader::with_capacity(stream::CHUNK, file)).map_err(|e| match e {
         ZipError::Io(io) if io.kind() != std::io::ErrorKind::UnexpectedEof => {
             Error::io("reading", path, io)
         }
-        other => Error::new(
-            ErrorKind::DamagedArchive,
-            format!(
-                "{} is cut short or damaged: its table of contents cannot be read ({other})",
-                path.display()
-            ),
-        )
-        .with_hint(
-            "If the file was copied, copy it again in full; otherwise export again. A file \
-             that is not an .ininmigr archive gives this error too.",
-        ),
+        other => damaged_archive(format!(
+            "{} is damaged: its table of contents cannot be read ({other})",
+            path.display()
+        )),
     })
+}
+
+/// Opens a ZIP that must start at the first byte of `reader`, as ours do; the default would
+/// also accept a ZIP found further in, such as a stored inner ZIP of a truncated archive.
+pub(super) fn open_zip<R: Read + Seek>(reader: R) -> zip::result::ZipResult<ZipArchive<R>> {
+    let config = zip::read::Config {
+        archive_offset: zip::read::ArchiveOffset::Known(0),
+    };
+    ZipArchive::with_config(config, reader)
+}
+
+fn damaged_archive(message: String) -> Error {
+    Error::new(ErrorKind::DamagedArchive, message).with_hint(
+        "If the file was copied, copy it again in full; otherwise export again. A file that \
+         is not an .ininmigr archive gives this error too.",
+    )
 }
 
 fn damaged(path: &Path, what: &str) -> Error {
@@ -425,10 +444,10 @@ fn read_manifest(
     password: Option<&SecretString>,
 ) -> Result<Vec<u8>> {
     let password = password.map(|p| p.expose_secret().as_bytes());
-    let entry = match password {
-        Some(password) => outer.by_name_decrypt(MANIFEST_ENTRY, password),
-        None => outer.by_name(MANIFEST_ENTRY),
-    };
+    let options = ZipReadOptions::new()
+        .password(password)
+        .enforce_header_consistency(true);
+    let entry = outer.by_name_with_options(MANIFEST_ENTRY, options);
     let entry = entry.map_err(|e| match e {
         ZipError::InvalidPassword => Error::new(
             ErrorKind::WrongPassword,

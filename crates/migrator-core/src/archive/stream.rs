@@ -98,3 +98,56 @@ pub fn hash_all(
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A file wrapper that, after its first failed write, discards every later write.
+///
+/// The ZIP writer finalizes an archive when dropped unfinished and complains on standard
+/// error if that fails. An archive abandoned because the disk filled up would fail again;
+/// discarding its final writes keeps the library silent, and the file is deleted anyway.
+pub struct DiscardAfterError<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W> DiscardAfterError<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> DiscardAfterError<W> {
+        DiscardAfterError {
+            inner,
+            failed: false,
+        }
+    }
+
+    /// The wrapped writer.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> Write for DiscardAfterError<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.failed {
+            return Ok(bytes.len());
+        }
+        self.inner.write(bytes).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|_| self.failed = true)
+    }
+}
+
+impl<W: io::Seek> io::Seek for DiscardAfterError<W> {
+    fn seek(&mut self, position: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(position)
+    }
+}
+
+impl<W: Read> Read for DiscardAfterError<W> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buffer)
+    }
+}

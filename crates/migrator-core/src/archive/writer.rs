@@ -18,7 +18,7 @@ use zip::{AesMode, CompressionMethod, ZipWriter};
 use super::inner::{self, Built, Settings, LARGE_FILE};
 use super::manifest::{component_entry, ComponentRecord, Manifest, ManifestHeader, MANIFEST_ENTRY};
 use super::names::{self, REGISTRY_ENTRY};
-use super::stream::{self, CopyControl, CopyError};
+use super::stream::{self, CopyControl, CopyError, DiscardAfterError};
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
 
@@ -229,7 +229,8 @@ impl<'p> ArchiveWriter<'p> {
     }
 
     fn write_entries(&self, file: File, manifest: &Manifest, built: Vec<Built>) -> Result<File> {
-        let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+        let buffered = BufWriter::with_capacity(1 << 20, DiscardAfterError::new(file));
+        let mut zip = ZipWriter::new(buffered);
         let json = manifest.to_json();
         let options = self.outer_options(CompressionMethod::Deflated, json.len() as u64);
         zip.start_file(MANIFEST_ENTRY, options)
@@ -240,14 +241,15 @@ impl<'p> ArchiveWriter<'p> {
             self.progress.advance(1, 0);
         }
         let buffered = zip.finish().map_err(|e| self.zip_error(e))?;
-        buffered
+        let file = buffered
             .into_inner()
-            .map_err(|e| self.write_error(e.into_error()))
+            .map_err(|e| self.write_error(e.into_error()))?;
+        Ok(file.into_inner())
     }
 
     fn copy_component(
         &self,
-        zip: &mut ZipWriter<BufWriter<File>>,
+        zip: &mut ZipWriter<BufWriter<DiscardAfterError<File>>>,
         record: &ComponentRecord,
         mut built: Built,
     ) -> Result<()> {

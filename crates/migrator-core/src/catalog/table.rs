@@ -446,6 +446,8 @@ pub static COMPONENTS: &[Component] = &[
         files: &[File(MEDIA_SERVER_CONFIG)],
         versions: Versions::ALL,
         depends_on: &["Media Server Settings"],
+        // Setup always creates this file, so keeping the existing one would import nothing;
+        // the vendor's keep-existing rule is stated for CIC file items.
         import: ImportPolicy {
             registry: RegistryPolicy::Overwrite,
             files: FilePolicy::Overwrite,

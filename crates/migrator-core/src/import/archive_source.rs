@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 
 use crate::archive::{Archive, ExtractedComponent};
-use crate::catalog::{ImportPolicy, RegistryPolicy, Special};
+use crate::catalog::{RegistryPolicy, Special};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Destination, Incoming, IncomingFile};
 use crate::layout;
 use crate::progress::Progress;
-use crate::registry::{join, regfile, RegTree};
+use crate::registry::{is_within, join, regfile, RegTree};
 
 use super::order;
 use super::source::{Origin, Source};
@@ -92,9 +92,10 @@ fn read_extracted(extracted: ExtractedComponent, origin: &Origin) -> Result<Inco
     Ok(component_incoming(&extracted.name, tree, files, origin))
 }
 
-/// A component's data as the import sees it, following the component's import policy from
-/// the catalog: registry data it does not import is excluded, files it only extracts stay in
-/// the extraction folder. `files` are `(archive path, extracted copy)` pairs.
+/// A component's data as extracted: every file bound for its install-relative path with the
+/// component's file policy from the catalog, and registry data the catalog does not import
+/// excluded (under the source's names; [`apply_policy`] repeats it after the rules rename).
+/// `files` are `(archive path, extracted copy)` pairs.
 pub(crate) fn component_incoming(
     name: &str,
     tree: RegTree,
@@ -104,13 +105,11 @@ pub(crate) fn component_incoming(
     let policy = order::policy(name);
     let mut incoming = Incoming::new(name);
     incoming.tree = tree;
-    if policy.registry == RegistryPolicy::NotImported {
-        incoming.excluded = policy_exclusions(&incoming, origin);
-    }
+    apply_registry_policy(&mut incoming, &origin.site, &origin.server);
     incoming.files = files
         .into_iter()
         .map(|(archive_path, source)| IncomingFile {
-            destination: destination(&policy, &archive_path),
+            destination: Destination::Install(archive_path.replace('/', "\\")),
             archive_path,
             source,
             policy: policy.files,
@@ -119,25 +118,34 @@ pub(crate) fn component_incoming(
     incoming
 }
 
-/// The component's registry locations present in its data, all left out.
-fn policy_exclusions(incoming: &Incoming, origin: &Origin) -> Vec<(String, &'static str)> {
+/// Applies the component's import policy where no rule did: registry data the catalog says
+/// is not imported is excluded, files it says stay in the extraction folder are kept there.
+/// `site` and `server` are the names the data carries after the rules.
+pub(crate) fn apply_policy(incoming: &mut Incoming, site: &str, server: &str) {
+    apply_registry_policy(incoming, site, server);
     let Some(component) = order::lookup(&incoming.component) else {
-        return Vec::new();
+        return;
     };
-    component
-        .registry
-        .iter()
-        .map(|path| layout::resolve(path, &origin.site, &origin.server))
-        .map(|path| join(layout::II_KEY, &path))
-        .filter(|path| incoming.tree.find(path).is_some())
-        .map(|path| (path, NOT_IMPORTED))
-        .collect()
+    if component.import.has(Special::FilesExtractOnly) {
+        for file in &mut incoming.files {
+            file.destination = Destination::ExtractOnly;
+        }
+    }
 }
 
-fn destination(policy: &ImportPolicy, archive_path: &str) -> Destination {
-    match policy.has(Special::FilesExtractOnly) {
-        true => Destination::ExtractOnly,
-        false => Destination::Install(archive_path.replace('/', "\\")),
+/// Excludes the registry data of a component the catalog does not import.
+fn apply_registry_policy(incoming: &mut Incoming, site: &str, server: &str) {
+    let Some(component) = order::lookup(&incoming.component) else {
+        return;
+    };
+    if component.import.registry == RegistryPolicy::NotImported {
+        for path in component.registry {
+            let path = join(layout::II_KEY, &layout::resolve(path, site, server));
+            let excluded = incoming.excluded.iter().any(|(p, _)| is_within(&path, p));
+            if !excluded && incoming.tree.find(&path).is_some() {
+                incoming.excluded.push((path, NOT_IMPORTED));
+            }
+        }
     }
 }
 
@@ -176,7 +184,7 @@ fn archive_stem(path: &Path) -> String {
 }
 
 /// Creates `dir/name`, or `dir/name-2` and so on when taken.
-fn new_folder(dir: &Path, name: &str) -> Result<PathBuf> {
+pub(crate) fn new_folder(dir: &Path, name: &str) -> Result<PathBuf> {
     for attempt in 1u32.. {
         let folder = match attempt {
             1 => dir.join(name),

@@ -22,16 +22,16 @@ pub mod select;
 pub mod source;
 pub mod stage;
 
-use std::fmt;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use chrono::Local;
-use serde::Serialize;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::checklist::Checklist;
+use crate::error::Result;
+pub use crate::incoming::ImportMode as Mode;
 use crate::incoming::RuleLog;
 use crate::progress::Progress;
+use crate::rules::NameMapping;
 
 use apply::FaultHook;
 use plan::Plan;
@@ -40,40 +40,6 @@ use run::Run;
 pub use select::Nodes;
 use source::Source;
 pub use stage::Stage;
-
-/// How the archive's data is treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Onto another server or release: the migration rules adapt the data.
-    Migration,
-    /// Back onto the server it came from, as it is.
-    Recovery,
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Mode::Migration => "migration",
-            Mode::Recovery => "recovery",
-        })
-    }
-}
-
-impl FromStr for Mode {
-    type Err = Error;
-
-    fn from_str(text: &str) -> Result<Mode> {
-        match text.to_ascii_lowercase().as_str() {
-            "migration" => Ok(Mode::Migration),
-            "recovery" => Ok(Mode::Recovery),
-            _ => Err(
-                Error::new(ErrorKind::Usage, format!("unknown import mode {text:?}"))
-                    .with_hint("Use --mode migration or --mode recovery."),
-            ),
-        }
-    }
-}
 
 /// What the user asked for.
 #[derive(Clone, Debug)]
@@ -94,10 +60,13 @@ pub struct Request {
     pub force: bool,
     /// Leave out the Recordings Rescue ID of Interaction Recorder (development targets).
     pub dev_mode: bool,
-    /// `OLD=NEW` server name mapping for the rules.
-    pub map_server: Option<(String, String)>,
-    /// `OLD=NEW` site name mapping for the rules.
-    pub map_site: Option<(String, String)>,
+    /// `--map-server OLD=NEW`: server names the rules map, overriding the target's.
+    pub map_server: Vec<NameMapping>,
+    /// `--map-site OLD=NEW`: site names the rules map, overriding the target's.
+    pub map_site: Vec<NameMapping>,
+    /// The target uses another telephony platform: lines, line groups and stations are not
+    /// imported.
+    pub new_telephony_platform: bool,
     /// Also write the per-item JSON report beside the restore point.
     pub per_item_report: bool,
 }
@@ -117,6 +86,8 @@ pub struct Planned {
     pub warnings: Vec<String>,
     /// What the rules did.
     pub log: RuleLog,
+    /// The steps the administrator will have to take after the import.
+    pub checklist: Checklist,
 }
 
 /// How [`run`] ended, when it got as far as planning.
@@ -165,8 +136,11 @@ pub fn run_with_fault(
     let mut incoming = run.stage(Stage::Extract, &folder, |run| {
         run.extract(source, &prepared.chosen.components)
     })?;
-    let log = run.stage(Stage::Rules, "", |run| run.rules(&prepared, &mut incoming))?;
-    let planning = run.stage(Stage::Plan, "", |run| run.plan(&prepared, &incoming, log))?;
+    let origin = source.origin();
+    let rules = run.stage(Stage::Rules, "", |run| {
+        run.rules(&prepared, origin, &mut incoming)
+    })?;
+    let planning = run.stage(Stage::Plan, "", |run| run.plan(&prepared, &incoming, rules))?;
     match request.plan_only {
         true => Ok(run.planned(prepared, planning)),
         false => run.execute(prepared, planning, fault),

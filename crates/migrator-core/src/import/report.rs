@@ -13,6 +13,7 @@ use chrono::{DateTime, Local};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::checklist::Checklist;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::RuleLog;
 use crate::registry::backend::write_atomically;
@@ -136,6 +137,8 @@ pub struct Report {
     pub folder: Option<PathBuf>,
     /// What the migration rules did.
     pub log: RuleLog,
+    /// The steps left to the administrator, written as `checklist.md`.
+    pub checklist: Checklist,
 }
 
 impl Status {
@@ -186,17 +189,27 @@ impl Report {
             "warnings": self.warnings,
             "failure": self.failure,
             "rollback": self.rollback,
+            "notices": self.log.notices,
             "unresolved": self.log.unresolved,
-            "checklist": self.log.checklist,
+            "checklist": self.checklist,
             "actions": actions,
         })
     }
 
-    /// The report for people: header, times, counts, warnings, then every action.
+    /// The report for people: the summary, the stages, then every action.
     pub fn to_text(&self, show_kept: bool) -> String {
+        let mut out = self.summary();
+        stages_section(&mut out, &self.stages);
+        out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
+        out
+    }
+
+    /// The head of the report: archive, times, status, failure, counts, added components,
+    /// warnings and the checklist's steps.
+    pub fn summary(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "Import of {} into {}", self.archive, self.server);
-        let _ = writeln!(out, "Mode:             {}", self.mode);
+        let _ = writeln!(out, "Mode:             {}", self.mode.as_str());
         let _ = writeln!(out, "Import started:   {}", shown_time(self.started));
         let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
         let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
@@ -212,10 +225,10 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&counts_table(&self.counts));
+        notices_section(&mut out, &self.log);
         list_section(&mut out, "Components added", &self.notes);
         list_section(&mut out, "Warnings", &self.warnings);
-        stages_section(&mut out, &self.stages);
-        out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
+        let _ = writeln!(out, "\n{}", self.checklist.headline());
         out
     }
 
@@ -228,7 +241,7 @@ impl Report {
     pub fn write(&self, dir: &Path, per_item: bool) -> Result<()> {
         let text = self.to_text(true);
         write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
-        let checklist = checklist_markdown(&self.log);
+        let checklist = self.checklist.to_markdown();
         write_atomically(&dir.join(CHECKLIST), |out| {
             out.write_all(checklist.as_bytes())
         })?;
@@ -292,8 +305,9 @@ pub fn plan_json(planned: &Planned) -> serde_json::Value {
         "order": plan.components,
         "notes": planned.notes,
         "warnings": planned.warnings,
+        "notices": planned.log.notices,
         "unresolved": planned.log.unresolved,
-        "checklist": planned.log.checklist,
+        "checklist": planned.checklist,
         "actions": plan.actions,
     })
 }
@@ -305,7 +319,9 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
     let _ = writeln!(
         out,
         "Plan: import {} into {} ({} mode)",
-        planned.archive, planned.server, plan.mode
+        planned.archive,
+        planned.server,
+        plan.mode.as_str()
     );
     let _ = match plan.change_count() {
         0 => writeln!(
@@ -319,6 +335,7 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
     };
     out.push('\n');
     out.push_str(&counts_table(&planned_counts(plan)));
+    notices_section(&mut out, &planned.log);
     list_section(&mut out, "Components added", &planned.notes);
     list_section(&mut out, "Warnings", &planned.warnings);
     out.push_str(&actions_text(plan, None, show_kept));
@@ -363,6 +380,16 @@ fn list_section(out: &mut String, title: &str, items: &[String]) {
     for item in items {
         let _ = writeln!(out, "  - {item}");
     }
+}
+
+/// What the rules say must be known before the actions, such as an overwrite without merge.
+fn notices_section(out: &mut String, log: &RuleLog) {
+    let notices: Vec<String> = log
+        .notices
+        .iter()
+        .map(|n| format!("{} [rule {}]: {}", n.component, n.rule, n.text))
+        .collect();
+    list_section(out, "Before the actions", &notices);
 }
 
 fn stages_section(out: &mut String, stages: &[StageTime]) {
@@ -453,21 +480,6 @@ fn short_path(path: &str) -> &str {
         }
     }
     path
-}
-
-/// The checklist as Markdown: one section per step with the items it concerns.
-pub fn checklist_markdown(log: &RuleLog) -> String {
-    let mut out = String::from("# After the import\n\n");
-    if log.checklist.is_empty() {
-        out.push_str("No step applies to what was imported.\n");
-    }
-    for step in &log.checklist {
-        let _ = writeln!(out, "- [ ] {}", step.step);
-        for item in &step.items {
-            let _ = writeln!(out, "  - {item}");
-        }
-    }
-    out
 }
 
 fn status_words(status: Status) -> &'static str {

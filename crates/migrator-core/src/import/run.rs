@@ -8,14 +8,18 @@ use std::path::Path;
 
 use chrono::{DateTime, Local};
 
+use crate::checklist::{self, Checklist};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleLog};
+use crate::layout;
 use crate::progress::Progress;
 use crate::registry::RegTree;
 use crate::restore::{self, RestorePoint, Rollback};
+use crate::rules::{self, RuleContext, RuleOptions};
 use crate::server::{self, Identity, ServerImage};
 
 use super::apply::{self, Applied, ApplyOptions, FaultHook, Outcome as ItemOutcome};
+use super::archive_source;
 use super::gates::{self, GateInput, ToolRelease};
 use super::lock::ImportLock;
 use super::plan::{self, ActionKind, Plan};
@@ -43,10 +47,18 @@ pub(super) struct Run<'a> {
     pub archive: String,
 }
 
+/// What the rules stage hands on.
+pub(super) struct Ruled {
+    pub log: RuleLog,
+    /// The steps left to the administrator.
+    pub checklist: Checklist,
+}
+
 /// What the plan stage hands on.
 pub(super) struct Planning {
     pub plan: Plan,
     pub log: RuleLog,
+    pub checklist: Checklist,
     pub warnings: Vec<String>,
 }
 
@@ -135,11 +147,38 @@ impl Run<'_> {
         extracted
     }
 
-    /// The migration rules adapt the data in Migration mode; Recovery imports it as it is.
-    // The rules are not part of this build yet: Migration imports the data as it is too,
-    // without Recovery's gates.
-    pub fn rules(&mut self, _prepared: &Prepared, _incoming: &mut [Incoming]) -> Result<RuleLog> {
-        Ok(RuleLog::default())
+    /// Runs the rules that apply to this mode (most adapt data for Migration mode; a few,
+    /// such as keeping handlers out of the server, apply in both), then the components'
+    /// import policies for whatever no rule covered.
+    pub fn rules(
+        &mut self,
+        prepared: &Prepared,
+        origin: &Origin,
+        incoming: &mut [Incoming],
+    ) -> Result<Ruled> {
+        let request = self.request;
+        let install = prepared.image.install_dir();
+        let work = archive_source::new_folder(&request.extract_to, "rewritten")?;
+        let options = RuleOptions {
+            dev_mode: request.dev_mode,
+            map_server: request.map_server.clone(),
+            map_site: request.map_site.clone(),
+            new_telephony_platform: request.new_telephony_platform,
+        };
+        let source = source_identity(origin, incoming, &prepared.target);
+        let target = prepared.target.clone();
+        let tree = &prepared.tree;
+        let ctx = RuleContext::new(request.mode, source, target, tree, &install, &work, options)?;
+        let mut log = RuleLog::default();
+        let applied = rules::apply_all(&ctx, incoming, &mut log);
+        // Only rules that rewrite files leave something in the work folder.
+        let _ = fs::remove_dir(&work);
+        applied?;
+        for component in incoming.iter_mut() {
+            archive_source::apply_policy(component, ctx.site(), ctx.server());
+        }
+        let checklist = checklist::build(&ctx, incoming, &log);
+        Ok(Ruled { log, checklist })
     }
 
     /// Compares the incoming data with the target.
@@ -147,7 +186,7 @@ impl Run<'_> {
         &mut self,
         prepared: &Prepared,
         incoming: &[Incoming],
-        log: RuleLog,
+        ruled: Ruled,
     ) -> Result<Planning> {
         let install = prepared.image.install_dir();
         let target = plan::Target {
@@ -155,12 +194,13 @@ impl Run<'_> {
             install_dir: &install,
             kind: prepared.target.kind,
         };
-        let plan = plan::build(target, incoming, &log, self.request.mode)?;
+        let plan = plan::build(target, incoming, &ruled.log, self.request.mode)?;
         let mut warnings = prepared.warnings.clone();
-        warnings.extend(plan_warnings(&plan, &log));
+        warnings.extend(plan_warnings(&plan, &ruled.log));
         Ok(Planning {
             plan,
-            log,
+            log: ruled.log,
+            checklist: ruled.checklist,
             warnings,
         })
     }
@@ -174,6 +214,7 @@ impl Run<'_> {
             notes: prepared.chosen.notes,
             warnings: planning.warnings,
             log: planning.log,
+            checklist: planning.checklist,
         }))
     }
 
@@ -248,6 +289,7 @@ impl Run<'_> {
         let Planning {
             plan,
             log,
+            checklist,
             mut warnings,
         } = planning;
         let mut outcomes = applied.outcomes;
@@ -297,6 +339,7 @@ impl Run<'_> {
             restore_point: point.map(|p| p.name().to_string()),
             folder: Some(folder.to_path_buf()),
             log,
+            checklist,
         }
     }
 }
@@ -379,4 +422,22 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
         .iter()
         .map(|u| format!("{}: the old name {:?} is left as it is", u.path, u.name));
     kept.chain(unresolved).collect()
+}
+
+/// The source server as the rules need it. The manifest does not record the source's install
+/// root; it is read from the archive's data when a component carries it, else the target's
+/// is assumed (and no install path is rewritten).
+fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) -> Identity {
+    let install_path = incoming
+        .iter()
+        .find_map(|c| server::ii_key(&c.tree)?.1.text(layout::TARGET_VALUE))
+        .map(|text| server::install_root_from_target(&text))
+        .unwrap_or_else(|| target.install_path.clone());
+    Identity {
+        server: origin.server.clone(),
+        site: origin.site.clone(),
+        version: origin.cic_version,
+        kind: origin.kind,
+        install_path,
+    }
 }

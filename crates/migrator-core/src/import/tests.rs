@@ -11,6 +11,7 @@ use super::fixture::{self, ImageSource};
 use super::plan::ActionKind;
 use super::report::Status;
 use super::*;
+use crate::error::ErrorKind;
 use crate::layout::{self, resolve};
 use crate::progress::NoProgress;
 use crate::registry::{join, Value};
@@ -44,8 +45,9 @@ impl Setup {
             plan_only: false,
             force: false,
             dev_mode: false,
-            map_server: None,
-            map_site: None,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
             per_item_report: true,
         }
     }

@@ -178,8 +178,9 @@ mod tests {
             plan_only: false,
             force: false,
             dev_mode: false,
-            map_server: None,
-            map_site: None,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
             per_item_report: false,
         };
         import::run(&request, &mut source, &NoProgress).unwrap();

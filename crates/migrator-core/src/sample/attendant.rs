@@ -127,20 +127,10 @@ pub fn build(b: &mut Builder, people: &People, prompts: &Prompts) {
     );
     let mut tree = NodeTree::new(prefix, b.rng.gen());
     let total = b.scale.attendant_nodes.max(4);
-    let server = tree.add(None, node(b.server(), "Server"));
-    let profiles = (total / 400).max(1);
-    let schedules_per_profile = 2;
-    let mut budget = total - 1 - profiles * (1 + schedules_per_profile);
-    let mut schedules = Vec::new();
-    for p in 0..profiles {
-        let profile = tree.add(Some(server), profile_node(b, p));
-        for s in 0..schedules_per_profile {
-            schedules.push(tree.add(Some(profile), schedule_node(s)));
-        }
-    }
-    let count = schedules.len();
+    let schedules = skeleton(b, &mut tree, total);
+    let mut budget = total - tree.len();
     for (i, &schedule) in schedules.iter().enumerate() {
-        let share = budget / (count - i);
+        let share = budget / (schedules.len() - i);
         budget -= share;
         operations(b, &mut tree, schedule, share, people, prompts);
     }
@@ -153,6 +143,20 @@ pub fn build(b: &mut Builder, people: &People, prompts: &Prompts) {
             .sz("Published By", "icadmin"),
     );
     b.put(layout::ATTENDANT_DATA, config);
+}
+
+/// Adds the server node, one inbound profile per 400 nodes and two schedules per profile;
+/// returns the schedules, under which the operations go.
+fn skeleton(b: &mut Builder, tree: &mut NodeTree, total: usize) -> Vec<usize> {
+    let server = tree.add(None, node(b.server(), "Server"));
+    let mut schedules = Vec::new();
+    for p in 0..(total / 400).max(1) {
+        let profile = tree.add(Some(server), profile_node(b, p));
+        for s in 0..2 {
+            schedules.push(tree.add(Some(profile), schedule_node(s)));
+        }
+    }
+    schedules
 }
 
 fn node(name: &str, kind: &str) -> Entry {

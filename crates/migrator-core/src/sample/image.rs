@@ -120,6 +120,11 @@ impl<'a> Builder<'a> {
         self.spec.version
     }
 
+    /// A random date and time no later than the release's year.
+    pub fn timestamp(&mut self) -> (u32, u32, u32, u32, u32, u32) {
+        super::names::timestamp(&mut self.rng, self.spec.version.year)
+    }
+
     /// The Windows path of an install-relative path of [`layout`].
     pub fn install(&self, relative: &str) -> String {
         format!("{}\\{relative}", self.install_path)

@@ -453,10 +453,11 @@ pub fn opaque_hex(rng: &mut SampleRng, bytes: usize) -> String {
         .collect()
 }
 
-/// A date and time in 2015-2023 as (year, month, day, hour, minute, second).
-pub fn timestamp(rng: &mut SampleRng) -> (u32, u32, u32, u32, u32, u32) {
+/// A date and time from 2015 to the end of `last_year`, as (year, month, day, hour, minute,
+/// second).
+pub fn timestamp(rng: &mut SampleRng, last_year: u16) -> (u32, u32, u32, u32, u32, u32) {
     (
-        rng.gen_range(2015..=2023),
+        rng.gen_range(2015..=u32::from(last_year.max(2015))),
         rng.gen_range(1..=12),
         rng.gen_range(1..=28),
         rng.gen_range(6..=19),

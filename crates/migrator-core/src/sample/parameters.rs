@@ -171,7 +171,7 @@ fn structured_values(b: &mut Builder, kind: &str) -> Vec<String> {
             .collect(),
         "MultiString" => (0..b.rng.gen_range(2..6))
             .map(|_| {
-                let (y, m, d, ..) = names::timestamp(&mut b.rng);
+                let (y, m, d, ..) = b.timestamp();
                 format!("{y}-{m:02}-{d:02}")
             })
             .collect(),

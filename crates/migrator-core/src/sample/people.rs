@@ -232,32 +232,45 @@ fn write_user(
     roles: &[String],
     skills: &[String],
 ) {
-    let admin = index == 0;
-    let role = if admin {
-        roles[0].as_str()
-    } else {
-        roles[1 + b.rng.gen_range(0..roles.len() - 1)].as_str()
-    };
-    let skill_count = b.rng.gen_range(0..=3);
-    let skill_names: Vec<&str> = skills.iter().map(String::as_str).collect();
-    let user_skills = names::pick_some(&mut b.rng, &skill_names, skill_count);
-    let display = format!("{} {}", user.given, user.surname);
-    let licensing = if b.rng.gen_bool(0.8) {
-        "Concurrent Licensing"
-    } else {
-        "Assignable Licensing"
+    let entry = user_entry(b, index, user)
+        .multi("Role", &[pick_role(b, index, roles)])
+        .multi(layout::USER_WORKGROUPS, groups)
+        .multi("Skills", &pick_skills(b, skills));
+    let entry = with_rights(entry, index == 0);
+    let entry = with_status(b, entry);
+    b.put(layout::USERS, entry);
+}
+
+/// The administrator has the first role; others one of the rest.
+fn pick_role<'r>(b: &mut Builder, index: usize, roles: &'r [String]) -> &'r str {
+    match index {
+        0 => &roles[0],
+        _ => &roles[1 + b.rng.gen_range(0..roles.len() - 1)],
+    }
+}
+
+fn pick_skills<'s>(b: &mut Builder, skills: &'s [String]) -> Vec<&'s str> {
+    let count = b.rng.gen_range(0..=3);
+    let all: Vec<&str> = skills.iter().map(String::as_str).collect();
+    names::pick_some(&mut b.rng, &all, count)
+}
+
+/// A user's personal and telephony attributes.
+fn user_entry(b: &mut Builder, index: usize, user: &Person) -> Entry {
+    let licensing = match b.rng.gen_bool(0.8) {
+        true => "Concurrent Licensing",
+        false => "Assignable Licensing",
     };
     let department = names::pick(&mut b.rng, names::FUNCTIONS);
-    let office = format!(
-        "Building {}, Floor {}",
-        b.rng.gen_range(b'A'..=b'D') as char,
-        b.rng.gen_range(1..=6)
-    );
-    let site = b.site().to_string();
-    let mut entry = Entry::new(&user.id)
+    let building = b.rng.gen_range(b'A'..=b'D') as char;
+    let office = format!("Building {building}, Floor {}", b.rng.gen_range(1..=6));
+    Entry::new(&user.id)
         .sz("givenName", &user.given)
         .sz("surname", &user.surname)
-        .sz(layout::USER_DISPLAY_NAME, &display)
+        .sz(
+            layout::USER_DISPLAY_NAME,
+            &format!("{} {}", user.given, user.surname),
+        )
         .sz("NT Domain User", &format!("CORP\\{}", user.id))
         .sz("Alias", &user.given)
         .sz("emailAddress", &format!("{}@example.com", user.id))
@@ -267,9 +280,6 @@ fn write_user(
         .sz("Default Workstation", &telephony::station_name(index))
         .sz("Outbound ANI", "3175550100")
         .flag("Fax Capability", b.rng.gen_bool(0.1))
-        .multi("Role", &[role])
-        .multi(layout::USER_WORKGROUPS, groups)
-        .multi("Skills", &user_skills)
         .multi(
             "Agent Media % Utilization",
             &["Call:100", "Chat:50", "Email:30"],
@@ -277,38 +287,48 @@ fn write_user(
         .flag("Auto-Answer Call", b.rng.gen_bool(0.3))
         .flag("Auto-Answer Non-ACD Call", false)
         .flag("MWI Enabled", true)
-        .flag("Master Admin", admin)
-        .flag("PublishHandlers", admin)
-        .flag("ManageHandlers", admin)
-        .flag("Debug Handlers", admin)
-        .flag("RemoteControl", admin)
         .sz("License Allocation Method", licensing)
         .sz("ClientTemplateConfiguration", "Default Template")
-        .sz(layout::USER_HOME_SITE, &site);
-    let (status, since) = status(b);
-    if b.version().has(Feature::LiveDataUserStatus) {
-        let (y, mo, d, h, mi, s) = since;
-        b.put(
-            layout::LIVE_DATA_USER_STATUS,
-            Entry::new(&user.id).sz(layout::USER_STATUS, status).sz(
-                layout::USER_STATUS_SINCE,
-                &format!("{y}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
-            ),
-        );
-        b.count(counts::USER_STATUS, 1);
-    } else {
-        let (y, mo, d, h, mi, s) = since;
-        entry = entry.sz(layout::USER_STATUS, status).sz(
-            layout::USER_STATUS_SINCE,
-            &format!("{mo:02}/{d:02}/{y} {h:02}:{mi:02}:{s:02}"),
-        );
+        .sz(layout::USER_HOME_SITE, b.site())
+}
+
+/// The administrative flags, all on for the administrator only.
+fn with_rights(entry: Entry, admin: bool) -> Entry {
+    [
+        "Master Admin",
+        "PublishHandlers",
+        "ManageHandlers",
+        "Debug Handlers",
+        "RemoteControl",
+    ]
+    .into_iter()
+    .fold(entry, |entry, right| entry.flag(right, admin))
+}
+
+/// Adds the user's status where the release keeps it: in the user entry as
+/// `MM/DD/YYYY HH:MM:SS`, or under Live Data as `YYYY-MM-DDTHH:MM:SSZ`.
+fn with_status(b: &mut Builder, entry: Entry) -> Entry {
+    let (status, (y, mo, d, h, mi, s)) = status(b);
+    if !b.version().has(Feature::LiveDataUserStatus) {
+        let since = format!("{mo:02}/{d:02}/{y} {h:02}:{mi:02}:{s:02}");
+        return entry
+            .sz(layout::USER_STATUS, status)
+            .sz(layout::USER_STATUS_SINCE, &since);
     }
-    b.put(layout::USERS, entry);
+    let since = format!("{y}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+    b.put(
+        layout::LIVE_DATA_USER_STATUS,
+        Entry::new(entry.0.name())
+            .sz(layout::USER_STATUS, status)
+            .sz(layout::USER_STATUS_SINCE, &since),
+    );
+    b.count(counts::USER_STATUS, 1);
+    entry
 }
 
 fn status(b: &mut Builder) -> (&'static str, (u32, u32, u32, u32, u32, u32)) {
     let status = names::pick(&mut b.rng, STATUSES);
-    (status, names::timestamp(&mut b.rng))
+    (status, b.timestamp())
 }
 
 fn write_workgroups(

@@ -267,7 +267,7 @@ fn register(b: &mut Builder, name: &str, folder: &str, relative: &str) {
             .flag("Published", true)
             .sz("Version", &version),
     );
-    let (y, m, d, ..) = names::timestamp(&mut b.rng);
+    let (y, m, d, ..) = b.timestamp();
     b.put(
         layout::IP_HANDLERS,
         Entry::new(name)

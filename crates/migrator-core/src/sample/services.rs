@@ -82,11 +82,14 @@ fn media_servers(b: &mut Builder) {
     }
 }
 
+/// A single server: Switchover is configured as primary but not enabled, so it has no
+/// partner.
 fn switchover(b: &mut Builder) {
     b.set(
         layout::SWITCHOVER,
         Entry::new("")
             .sz(layout::SWITCHOVER_ROLE, "Primary")
+            .sz(layout::SWITCHOVER_PARTNER, "")
             .flag("Enabled", false),
     );
 }

@@ -2,8 +2,9 @@
 //!
 //! Everything is written into a fresh folder beside the destination, then that folder is
 //! renamed to the destination. If anything fails, the fresh folder is removed and the
-//! destination is left as it was. Files are written by two threads: prompt generation is the
-//! bulk of the work of a large sample.
+//! destination is left as it was. Files are written by two threads, and the registry file by a
+//! third: prompt generation and registry formatting are the bulk of the work of a large
+//! sample.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -53,8 +54,22 @@ fn refused(dir: &Path, why: &str) -> Error {
 pub fn write_image(image: &SampleImage, dir: &Path) -> Result<u64> {
     check_destination(dir)?;
     let staging = Staging::create(dir)?;
-    let mut bytes = write_registry(image, &staging.path)?;
-    bytes += write_files(&image.files, &install_dir_of(&staging.path))?;
+    let install = install_dir_of(&staging.path);
+    create_folders(&image.files, &install)?;
+    // The registry file is formatted while the prompts are generated: both take seconds on a
+    // large sample, and neither waits for the other.
+    let (registry, files) = std::thread::scope(|scope| {
+        let registry = scope.spawn(|| write_registry(image, &staging.path));
+        let files = write_files(&image.files, &install);
+        (registry.join(), files)
+    });
+    let registry = registry.unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::Internal,
+            "writing the registry file stopped unexpectedly",
+        ))
+    });
+    let bytes = registry? + files?;
     staging.publish(dir)?;
     Ok(bytes)
 }
@@ -138,7 +153,6 @@ fn write_registry(image: &SampleImage, dir: &Path) -> Result<u64> {
 
 /// Writes every file under `install`, sharing the work between threads.
 fn write_files(files: &[SampleFile], install: &Path) -> Result<u64> {
-    create_folders(files, install)?;
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<Error>> = Mutex::new(None);
     std::thread::scope(|scope| {

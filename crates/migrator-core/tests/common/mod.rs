@@ -8,7 +8,7 @@ use chrono::TimeZone;
 use migrator_core::archive::{ArchiveWriter, ComponentInput, FileInput, ManifestHeader};
 use migrator_core::progress::NoProgress;
 use migrator_core::server::ServerKind;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use secrecy::SecretString;
 
 /// A password for tests.
@@ -18,12 +18,18 @@ pub fn password(text: &str) -> SecretString {
 
 /// The header of every test export, with a pinned time.
 pub fn header() -> ManifestHeader {
+    header_at(0)
+}
+
+/// The header of an export `minutes` after the pinned time.
+pub fn header_at(minutes: i64) -> ManifestHeader {
+    let created = chrono::Local.with_ymd_and_hms(2024, 3, 7, 9, 5, 2).unwrap();
     ManifestHeader {
+        created: created + chrono::Duration::minutes(minutes),
         server: "CIC01".into(),
         site: "Main".into(),
         kind: ServerKind::Cic,
         cic_version: "2018 R5".parse().unwrap(),
-        created: chrono::Local.with_ymd_and_hms(2024, 3, 7, 9, 5, 2).unwrap(),
     }
 }
 
@@ -125,4 +131,21 @@ pub fn listing(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// A file of `size` noisy bytes at `path`.
+pub fn noise_file(path: &Path, size: usize, seed: u64) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut bytes = vec![0u8; size];
+    rng.fill_bytes(&mut bytes);
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The file input for `path`, archived as `archive_path`.
+pub fn file_input(archive_path: &str, path: &Path) -> FileInput {
+    FileInput {
+        archive_path: archive_path.into(),
+        source: path.to_path_buf(),
+        size: std::fs::metadata(path).map_or(0, |m| m.len()),
+    }
 }

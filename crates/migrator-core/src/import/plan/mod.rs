@@ -316,7 +316,7 @@ pub struct Target<'a> {
 
 /// Plans the import of `incoming` onto `target`. Components are taken in import order; each
 /// sees the target as the components before it leave it. `log` names the rule behind each
-/// changed item (empty in Recovery mode).
+/// changed item.
 ///
 /// # Errors
 ///

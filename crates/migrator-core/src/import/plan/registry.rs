@@ -5,12 +5,14 @@
 //! case, as Windows does. The archive's data may sit at the 64-bit or the 32-bit location of
 //! the `Interactive Intelligence` key; it is written where the target keeps it.
 
+use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleChange, RuleLog, MERGED, RENAMED_FROM};
 use crate::layout;
-use crate::registry::{fold, is_within, Key, RegTree};
+use crate::registry::{fold, is_within, join, Key, RegTree, Value};
 use crate::server::ii_key;
 
+use super::super::order;
 use super::shown::{is_secret_value, show_value};
 use super::{Action, ActionKind, Item, Payload};
 
@@ -21,19 +23,24 @@ struct Exclusions<'a> {
 }
 
 impl<'a> Exclusions<'a> {
-    /// Reads `component.excluded`: a path naming a key excludes its subtree; `KEY@NAME`
-    /// (the form used for values everywhere in the rule log) excludes one value.
+    /// Reads `component.excluded`: a path naming a key excludes its subtree; a path whose
+    /// last element is a value of the key above it excludes that value.
     fn of(component: &'a Incoming) -> Exclusions<'a> {
         let mut exclusions = Exclusions {
             keys: Vec::new(),
             values: Vec::new(),
         };
         for (path, rule) in &component.excluded {
-            match path.rsplit_once('@') {
-                Some((key, name)) if component.tree.find(path).is_none() => {
-                    exclusions.values.push((key, name, *rule))
-                }
-                _ => exclusions.keys.push((path, *rule)),
+            let value = path.rsplit_once('\\').filter(|(key, name)| {
+                component.tree.find(path).is_none()
+                    && component
+                        .tree
+                        .find(key)
+                        .is_some_and(|k| k.value(name).is_some())
+            });
+            match value {
+                Some((key, name)) => exclusions.values.push((key, name, *rule)),
+                None => exclusions.keys.push((path, *rule)),
             }
         }
         exclusions
@@ -92,6 +99,7 @@ pub(super) fn plan(
 
     let mut planner = KeyPlanner {
         component: &component.component,
+        merges: order::policy(&component.component).registry == RegistryPolicy::Merge,
         planned,
         log,
         exclusions: &exclusions,
@@ -150,6 +158,8 @@ fn outside(component: &str, path: &str) -> Error {
 /// Plans the keys of one component, one at a time.
 struct KeyPlanner<'a> {
     component: &'a str,
+    /// Whether the component's rows are merged with the target's (the rule says which).
+    merges: bool,
     planned: &'a mut RegTree,
     log: &'a RuleLog,
     exclusions: &'a Exclusions<'a>,
@@ -180,29 +190,25 @@ impl KeyPlanner<'_> {
         }
     }
 
+    /// A key the target lacks: a rename when a rule gave it its name, else a creation.
     fn create(&mut self, path: &str, target: &str, change: Option<&RuleChange>) {
-        let rule = change.map(|c| c.rule);
-        let mut action = match renamed_from(self.log, path) {
-            Some(rename) => {
-                let mut action = self.action(ActionKind::Rename, Item::Key(target.into()), rule);
-                action.rule = Some(rename.rule);
-                action.detail = Some(rename.detail.clone());
-                action
-            }
-            None => self.action(ActionKind::CreateKey, Item::Key(target.into()), rule),
+        let exact = change.filter(|c| fold(&c.path) == fold(path));
+        let renamed = exact.is_some_and(|c| c.detail.starts_with(RENAMED_FROM));
+        let kind = match renamed {
+            true => ActionKind::Rename,
+            false => ActionKind::CreateKey,
         };
-        action.payload = Payload::None;
+        let mut action = self.action(kind, Item::Key(target.into()), change.map(|c| c.rule));
+        if renamed {
+            action.detail = change.map(|c| c.detail.clone());
+        }
         self.actions.push(action);
         self.planned.ensure(target);
     }
 
-    fn value(&mut self, path: &str, target: &str, key: &Key, value: &crate::registry::Value) {
-        let value_path = format!("{path}@{}", value.name());
-        let change = self
-            .log
-            .change_for(&value_path)
-            .or_else(|| self.log.change_for(path));
-        let merged = change.is_some_and(|c| c.detail.starts_with(MERGED));
+    fn value(&mut self, path: &str, target: &str, key: &Key, value: &Value) {
+        let change = self.log.change_for(&join(path, value.name()));
+        let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
         let target_key = self.planned.ensure(target);
         let secret =
             is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
@@ -249,13 +255,4 @@ impl KeyPlanner<'_> {
     fn action(&self, kind: ActionKind, item: Item, rule: Option<&'static str>) -> Action {
         Action::new(self.component, kind, item, rule)
     }
-}
-
-/// The rename a rule recorded for exactly this key, if any.
-fn renamed_from<'a>(log: &'a RuleLog, path: &str) -> Option<&'a RuleChange> {
-    let folded = fold(path);
-    log.changes
-        .iter()
-        .rev()
-        .find(|c| fold(&c.path) == folded && c.detail.starts_with(RENAMED_FROM))
 }

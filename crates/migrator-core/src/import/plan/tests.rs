@@ -115,7 +115,7 @@ fn data_already_on_the_target_plans_nothing() {
 }
 
 #[test]
-fn rules_name_renames_merges_and_skips() {
+fn rules_name_renames_and_skips() {
     let world = world();
     let mut incoming = users(&[
         ("carol_migrated", Value::sz("Extension", "1003")),
@@ -124,26 +124,54 @@ fn rules_name_renames_merges_and_skips() {
     ]);
     let dave = join(II_KEY, &join(USERS, "dave"));
     incoming.excluded.push((dave, "no-dave"));
+    let alice = join(II_KEY, &join(USERS, "alice"));
+    incoming
+        .excluded
+        .push((join(&alice, "Extension"), "keep-extension"));
     let mut log = RuleLog::default();
     let carol = join(II_KEY, &join(USERS, "carol_migrated"));
     log.renamed("Users", &carol, "migrated-suffix", "carol");
-    let alice = join(II_KEY, &join(USERS, "alice"));
-    log.merged("Users", &alice, "merge-rows", "row 1001 replaced");
     let plan = world.plan(&[incoming], &log).unwrap();
     assert_eq!(
         summary(&plan),
         [
             "skip dave [no-dave]",
+            "skip alice @ \"Extension\" [keep-extension]",
             "rename carol_migrated [migrated-suffix]",
             "set value carol_migrated @ \"Extension\" [migrated-suffix]",
-            "merge alice @ \"Extension\" [merge-rows]",
             "keep value alice @ \"Nickname\"",
         ]
     );
     assert_eq!(
-        plan.actions[1].detail.as_deref(),
+        plan.actions[2].detail.as_deref(),
         Some("renamed from carol")
     );
+}
+
+#[test]
+fn rows_a_rule_merged_are_merges() {
+    let world = world();
+    let table = "EIC\\Directory Services\\Root\\Indy\\Production\\Configuration\\DNIS Mappings";
+    let row = join(II_KEY, &join(table, "5551000"));
+    let mut incoming = Incoming::new("DNIS Mappings");
+    incoming
+        .tree
+        .ensure(&row)
+        .set_value(Value::sz("Extension", "2001"));
+    let mut log = RuleLog::default();
+    log.change(
+        "DNIS Mappings",
+        &row,
+        "dnis-merge",
+        "added: DNIS 5551000".into(),
+    );
+    let plan = world.plan(&[incoming], &log).unwrap();
+    let kinds: Vec<ActionKind> = plan.actions.iter().map(|a| a.kind).collect();
+    assert!(
+        kinds.ends_with(&[ActionKind::CreateKey, ActionKind::Merge]),
+        "{kinds:?}"
+    );
+    assert_eq!(plan.actions.last().unwrap().rule, Some("dnis-merge"));
 }
 
 #[test]
