@@ -13,6 +13,26 @@ use serde::Serialize;
 
 use crate::registry::{fold, RegTree};
 
+/// How an archive is imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportMode {
+    /// Onto another server, usually of a newer release: the migration rules adapt the data.
+    Migration,
+    /// Back onto the server it came from, as it was exported.
+    Recovery,
+}
+
+impl ImportMode {
+    /// The word used on the command line and in JSON: `migration` or `recovery`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportMode::Migration => "migration",
+            ImportMode::Recovery => "recovery",
+        }
+    }
+}
+
 /// Whether an existing file on the target is replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,8 +77,13 @@ pub struct Incoming {
     /// Intelligence`.
     pub tree: RegTree,
     /// Registry paths (absolute, as in `tree`) whose keys and values must not be imported,
-    /// each with the rule that excluded them.
+    /// each with the rule that excluded them. A path names a key (with its subtree), or one
+    /// value as `KEY@NAME`.
     pub excluded: Vec<(String, &'static str)>,
+    /// Registry keys (absolute, as in `tree`) that replace the target's key as a whole, each
+    /// with the rule that asked for it: under them, keys and values only the target has are
+    /// deleted rather than kept (the active attendant configuration, a replaced DNIS row).
+    pub replaced: Vec<(String, &'static str)>,
     /// Its files.
     pub files: Vec<IncomingFile>,
 }
@@ -70,10 +95,16 @@ impl Incoming {
             component: component.into(),
             tree: RegTree::new(),
             excluded: Vec::new(),
+            replaced: Vec::new(),
             files: Vec::new(),
         }
     }
 }
+
+/// How [`RuleLog::renamed`] starts the detail of a rename; the planner reads it back.
+pub const RENAMED_FROM: &str = "renamed from ";
+/// How [`RuleLog::merged`] starts the detail of a merge; the planner reads it back.
+pub const MERGED: &str = "merged: ";
 
 /// One change a rule made to incoming data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -108,6 +139,18 @@ pub struct ChecklistItem {
     pub items: Vec<String>,
 }
 
+/// Something the plan must say before its actions, such as a component that overwrites the
+/// target's data instead of merging with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    /// The component concerned.
+    pub component: String,
+    /// The rule that raised it.
+    pub rule: &'static str,
+    /// What the administrator should know, as one sentence.
+    pub text: String,
+}
+
 /// What the migration rules did to the incoming data: the changes, the names left behind and
 /// the steps left to the administrator.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -118,6 +161,8 @@ pub struct RuleLog {
     pub unresolved: Vec<Unresolved>,
     /// Steps for the post-import checklist.
     pub checklist: Vec<ChecklistItem>,
+    /// What the plan says first, before its actions.
+    pub notices: Vec<Notice>,
 }
 
 impl RuleLog {
@@ -133,15 +178,43 @@ impl RuleLog {
 
     /// The rule that last changed `path` or one of its ancestors, for the plan.
     pub fn rule_for(&self, path: &str) -> Option<&'static str> {
+        self.change_for(path).map(|change| change.rule)
+    }
+
+    /// The last change made to `path` or one of its ancestors.
+    pub fn change_for(&self, path: &str) -> Option<&RuleChange> {
         let folded = fold(path);
+        self.changes.iter().rev().find(|change| {
+            let changed = fold(&change.path);
+            folded == changed || folded.starts_with(&format!("{changed}\\"))
+        })
+    }
+
+    /// Records that a rule gave a key or file a new name; the plan shows it as a rename.
+    pub fn renamed(&mut self, component: &str, path: &str, rule: &'static str, from: &str) {
+        self.change(component, path, rule, format!("{RENAMED_FROM}{from}"));
+    }
+
+    /// Records that a rule merged imported data with the target's at `path`; the plan shows
+    /// the writes under it as merges.
+    pub fn merged(&mut self, component: &str, path: &str, rule: &'static str, detail: &str) {
+        self.change(component, path, rule, format!("{MERGED}{detail}"));
+    }
+
+    /// Records something the plan must say before its actions.
+    pub fn notice(&mut self, component: &str, rule: &'static str, text: String) {
+        self.notices.push(Notice {
+            component: component.to_string(),
+            rule,
+            text,
+        });
+    }
+
+    /// The changes made by the rule named `rule`, in the order made.
+    pub fn changes_by<'a>(&'a self, rule: &'a str) -> impl Iterator<Item = &'a RuleChange> + 'a {
         self.changes
             .iter()
-            .rev()
-            .find(|change| {
-                let changed = fold(&change.path);
-                folded == changed || folded.starts_with(&format!("{changed}\\"))
-            })
-            .map(|change| change.rule)
+            .filter(move |change| change.rule == rule)
     }
 
     /// Adds items to the checklist step `id`, creating it with `step` when new.

@@ -199,6 +199,52 @@ pub const MIGRATOR_DIR: &str = "Migrator";
 /// CIC licence file; never exported.
 pub const LICENSE_FILE: &str = "CurrentLicenseAdmin.I3Lic";
 
+/// The key name between the site and the server names in Directory Services paths.
+pub const PRODUCTION_ELEMENT: &str = "Production";
+/// Suffix the import appends to imported server parameters and IP tables in Migration mode.
+pub const MIGRATED_SUFFIX: &str = "_migrated";
+/// System parameters (site-wide counterparts of server parameters), one key each.
+pub const SYSTEM_PARAMETERS: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\System Parameters";
+/// The default user: settings every user inherits.
+pub const DEFAULT_USER: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Default User";
+/// Password policies, one key each.
+pub const PASSWORD_POLICIES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Password Policies";
+/// Client configuration templates, one key each.
+pub const CLIENT_TEMPLATES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Client Configuration Templates";
+/// Status messages, one key each.
+pub const STATUS_MESSAGES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Status Messages";
+/// Wrap-up codes, one key each.
+pub const WRAP_UP_CODES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Wrap-up Codes";
+/// Wrap-up categories, one key each.
+pub const WRAP_UP_CATEGORIES: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Wrap-up Categories";
+/// Account codes, one key each.
+pub const ACCOUNT_CODES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Account Codes";
+/// Schedules, one key each.
+pub const SCHEDULES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Schedules";
+/// Locations, one key each.
+pub const LOCATIONS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Locations";
+/// Layouts, one key each.
+pub const LAYOUTS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Layouts";
+/// Positions of stations on layouts, one key each.
+pub const POSITIONS: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\Positions";
+/// Interaction Web configuration; value `EnableHTTP`.
+pub const INTERACTION_WEB: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Interaction Web";
+/// IPA processes, one key each.
+pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
+/// IPA process templates, one key each.
+pub const IPA_TEMPLATES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Templates";
+/// Speech recognition engines of this server.
+pub const RECOGNITION: &str =
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\<SERVER>\\Recognition";
+/// File in a server image folder (beside `registry.reg`) whose presence says that the server's
+/// service (CIC or Media Server) is running.
+pub const SERVICE_RUNNING_MARKER: &str = "service.running";
 /// Value of a user entry: the user's name as shown to people.
 pub const USER_DISPLAY_NAME: &str = "displayName";
 /// Value of a user entry: the site the user belongs to (the site name, no backslash).
@@ -244,8 +290,6 @@ pub const REPORT_FILE_VALUE: &str = "Report File";
 pub const NODE_NAME_VALUE: &str = "Name";
 /// Value of an attendant node: its type (`Server`, `Inbound Profile`, `Schedule`, ...).
 pub const NODE_TYPE_VALUE: &str = "Type";
-/// IPA processes under [`IPA`], one key each.
-pub const IPA_PROCESSES: &str = "EIC\\Directory Services\\Root\\<SITE>\\Production\\IPA\\Processes";
 /// Deprecated server parameter older releases still carry (moved by IC Setup Assistant).
 pub const LINE_QUEUE_REPORTING_INTERVAL: &str = "LineQueueReportingInterval";
 /// Deprecated server parameter older releases still carry (moved by IC Setup Assistant).
@@ -328,6 +372,25 @@ pub const NAMES: &[Name] = &[
     found("Media Server configuration file", MEDIA_SERVER_CONFIG),
     found("Migrator folder", MIGRATOR_DIR),
     found("licence file", LICENSE_FILE),
+    found("Directory Services production element", PRODUCTION_ELEMENT),
+    found("migrated suffix", MIGRATED_SUFFIX),
+    inferred("system parameters", SYSTEM_PARAMETERS),
+    inferred("default user", DEFAULT_USER),
+    inferred("password policies", PASSWORD_POLICIES),
+    inferred("client configuration templates", CLIENT_TEMPLATES),
+    inferred("status messages", STATUS_MESSAGES),
+    inferred("wrap-up codes", WRAP_UP_CODES),
+    inferred("wrap-up categories", WRAP_UP_CATEGORIES),
+    inferred("account codes", ACCOUNT_CODES),
+    inferred("schedules", SCHEDULES),
+    inferred("locations", LOCATIONS),
+    inferred("layouts", LAYOUTS),
+    inferred("positions", POSITIONS),
+    found("Interaction Web configuration", INTERACTION_WEB),
+    inferred("IPA processes", IPA_PROCESSES),
+    inferred("IPA process templates", IPA_TEMPLATES),
+    found("speech recognition engines", RECOGNITION),
+    inferred("service running marker of an image", SERVICE_RUNNING_MARKER),
     found("user display name value", USER_DISPLAY_NAME),
     inferred("user home site value", USER_HOME_SITE),
     found("user workgroups value", USER_WORKGROUPS),
@@ -348,7 +411,6 @@ pub const NAMES: &[Name] = &[
     inferred("report file value", REPORT_FILE_VALUE),
     found("attendant node name value", NODE_NAME_VALUE),
     found("attendant node type value", NODE_TYPE_VALUE),
-    inferred("IPA processes", IPA_PROCESSES),
     found(
         "deprecated line queue parameter",
         LINE_QUEUE_REPORTING_INTERVAL,

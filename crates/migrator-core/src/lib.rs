@@ -9,10 +9,20 @@
 
 #![warn(missing_docs)]
 
+pub mod archive;
+pub mod catalog;
+pub mod checklist;
+pub mod diff;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod incoming;
 pub mod layout;
+pub mod progress;
 pub mod registry;
+pub mod restore;
+pub mod retention;
+pub mod rules;
 pub mod sample;
 pub mod server;
 pub mod version;
@@ -21,3 +31,11 @@ pub use error::{Error, ErrorKind, Result};
 
 /// This tool's version, as recorded in every archive.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// This tool's build identifier, as recorded in every archive: the value of the
+/// `MIGRATOR_BUILD` environment variable when the crate was compiled (release builds set it,
+/// for example to a commit hash or a CI run number), else `local`.
+pub const BUILD: &str = match option_env!("MIGRATOR_BUILD") {
+    Some(build) => build,
+    None => "local",
+};

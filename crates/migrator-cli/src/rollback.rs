@@ -1,0 +1,114 @@
+//! `migrator rollback --server DIR [POINT] [--list] [--json]`: returns a server image to the
+//! state a restore point saved (the newest by default), or lists the restore points.
+
+use std::path::PathBuf;
+
+use migrator_core::restore::{self, RestorePoint, Rollback};
+use migrator_core::server::ServerImage;
+use migrator_core::Result;
+use serde_json::json;
+
+use crate::exit;
+
+/// Options of `rollback`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The server image to roll back.
+    #[arg(long, value_name = "DIR")]
+    server: PathBuf,
+    /// The restore point (the name `--list` shows); the newest when left out.
+    point: Option<String>,
+    /// List the restore points instead of rolling back.
+    #[arg(long, conflicts_with = "point")]
+    list: bool,
+    /// Print JSON for programs.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Rolls back, or lists the restore points.
+pub fn run(args: Args) -> Result<u8> {
+    let image = ServerImage::open(&args.server)?;
+    if args.list {
+        return list(&image, args.json);
+    }
+    let done = restore::rollback_image(&image, args.point.as_deref())?;
+    print_rollback(&image, &done, args.json);
+    Ok(match done.warnings.is_empty() {
+        true => exit::SUCCESS,
+        false => exit::WARNINGS,
+    })
+}
+
+fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
+    let points = restore::list(image)?;
+    if as_json {
+        let rows: Vec<serde_json::Value> = points.iter().rev().map(point_json).collect();
+        println!("{:#}", json!({ "restore_points": rows }));
+        return Ok(exit::SUCCESS);
+    }
+    if points.is_empty() {
+        println!("{} has no restore point", image.dir().display());
+    }
+    for point in points.iter().rev() {
+        let m = &point.manifest;
+        let rolled = match &m.rolled_back {
+            Some(when) => format!(", rolled back {when}"),
+            None => String::new(),
+        };
+        println!(
+            "{}  {}  {} overwritten, {} files, {} keys, {} values created{rolled}",
+            m.name,
+            m.archive,
+            m.overwritten.len(),
+            m.created_files.len(),
+            m.created_keys.len(),
+            m.created_values.len()
+        );
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn point_json(point: &RestorePoint) -> serde_json::Value {
+    let m = &point.manifest;
+    json!({
+        "name": m.name,
+        "created": m.created,
+        "archive": m.archive,
+        "folder": point.dir,
+        "overwritten_files": m.overwritten.len(),
+        "created_files": m.created_files.len(),
+        "created_keys": m.created_keys.len(),
+        "created_values": m.created_values.len(),
+        "rolled_back": m.rolled_back,
+    })
+}
+
+fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
+    if as_json {
+        println!(
+            "{:#}",
+            serde_json::to_value(done).expect("a rollback serializes")
+        );
+        return;
+    }
+    println!(
+        "rolled {} back to restore point {}",
+        image.dir().display(),
+        done.point
+    );
+    println!(
+        "registry {}, {} files put back, {} files and {} folders removed",
+        if done.registry_restored {
+            "restored"
+        } else {
+            "unchanged"
+        },
+        done.files_restored,
+        done.files_removed,
+        done.dirs_removed
+    );
+    for warning in &done.warnings {
+        eprintln!("warning: {warning}");
+    }
+}

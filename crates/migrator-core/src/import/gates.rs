@@ -1,0 +1,361 @@
+//! The safety checks of an import, all made before anything is written.
+//!
+//! Each refusal is an `ErrorKind::Refused` error whose hint says what to do instead. Checks
+//! that `--force` may override (a Switchover backup server, AdminConfig without Tracker data)
+//! become warnings in the report when forced. The lock that keeps two imports apart is taken
+//! separately (see [`super::lock`]).
+
+use std::cmp::Ordering;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::layout;
+use crate::registry::{join, RegTree};
+use crate::server::{ii_key, Identity, ServerImage, ServerKind};
+
+use super::source::Origin;
+use super::Mode;
+
+/// The component holding licence assignments.
+pub const ADMIN_CONFIG: &str = "AdminConfig";
+/// The component holding Interaction Tracker data.
+pub const TRACKER_CONFIG: &str = "Tracker Config";
+
+/// A version and build of this tool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolRelease {
+    /// The version, such as `0.1.0`.
+    pub version: String,
+    /// The build of that version.
+    pub build: String,
+}
+
+impl ToolRelease {
+    /// This tool's own version and build.
+    pub fn current() -> ToolRelease {
+        ToolRelease {
+            version: crate::TOOL_VERSION.to_string(),
+            build: crate::BUILD.to_string(),
+        }
+    }
+}
+
+/// Everything the gates look at.
+#[derive(Clone, Copy, Debug)]
+pub struct GateInput<'a> {
+    /// What the archive says about its origin.
+    pub origin: &'a Origin,
+    /// This tool's release.
+    pub tool: &'a ToolRelease,
+    /// The target server.
+    pub target: &'a Identity,
+    /// The target's registry.
+    pub target_tree: &'a RegTree,
+    /// The target's image.
+    pub image: &'a ServerImage,
+    /// Recovery or Migration.
+    pub mode: Mode,
+    /// The components chosen for import.
+    pub components: &'a [String],
+    /// The extraction folder.
+    pub extract_to: &'a Path,
+    /// Whether the user overrides the checks that allow it.
+    pub force: bool,
+}
+
+/// Runs every gate in order. Returns the warnings of the checks `--force` overrode.
+///
+/// # Errors
+///
+/// The first refusal, as `ErrorKind::Refused`.
+pub fn check(input: &GateInput) -> Result<Vec<String>> {
+    tool_version(input)?;
+    server_kind(input)?;
+    recovery_identity(input)?;
+    service_stopped(input)?;
+    extraction_folder(input)?;
+    let mut warnings = Vec::new();
+    for forcible in [
+        switchover_backup(input),
+        admin_config_without_tracker(input),
+    ] {
+        match forcible {
+            Some(refusal) if input.force => {
+                warnings.push(format!("--force given: {}", refusal.message()))
+            }
+            Some(refusal) => return Err(refusal),
+            None => {}
+        }
+    }
+    Ok(warnings)
+}
+
+fn refused(message: String, hint: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Refused, message).with_hint(hint)
+}
+
+fn tool_version(input: &GateInput) -> Result<()> {
+    let (origin, tool) = (input.origin, input.tool);
+    let written = format!("{} build {}", origin.tool_version, origin.tool_build);
+    match compare_dotted(&origin.tool_version, &tool.version) {
+        Some(Ordering::Less) => Err(refused(
+            format!(
+                "the archive was written by migrator {written}, older than this migrator {}",
+                tool.version
+            ),
+            format!(
+                "Export the server again with this migrator, or import with migrator {}.",
+                origin.tool_version
+            ),
+        )),
+        Some(Ordering::Greater) => Err(refused(
+            format!(
+                "the archive was written by migrator {written}, newer than this migrator {}",
+                tool.version
+            ),
+            format!("Upgrade migrator to {} or later.", origin.tool_version),
+        )),
+        None => Err(refused(
+            format!("the archive was written by an unknown migrator version {written}"),
+            "Export the server again with this migrator.",
+        )),
+        Some(Ordering::Equal) => build(input, &written),
+    }
+}
+
+fn build(input: &GateInput, written: &str) -> Result<()> {
+    let (origin, tool) = (input.origin, input.tool);
+    match compare_build(&origin.tool_build, &tool.build) {
+        Some(Ordering::Equal) => Ok(()),
+        Some(Ordering::Greater) => Err(refused(
+            format!(
+                "the archive was written by migrator {written}, a newer build than this one \
+                 (build {})",
+                tool.build
+            ),
+            format!("Upgrade migrator to {written}."),
+        )),
+        _ if input.mode == Mode::Migration => Ok(()),
+        _ => Err(refused(
+            format!(
+                "Recovery mode needs an archive of this very build; it was written by \
+                 migrator {written}, this is build {}",
+                tool.build
+            ),
+            "Export the server again with this migrator, or import with --mode migration.",
+        )),
+    }
+}
+
+/// Compares versions such as `0.10.2` part by part as numbers; `None` when either is not
+/// such a version.
+fn compare_dotted(a: &str, b: &str) -> Option<Ordering> {
+    let parse = |text: &str| {
+        text.split('.')
+            .map(|part| part.parse::<u64>().ok())
+            .collect::<Option<Vec<u64>>>()
+    };
+    Some(parse(a)?.cmp(&parse(b)?))
+}
+
+/// Compares builds as numbers when both are; otherwise only equality is known.
+fn compare_build(a: &str, b: &str) -> Option<Ordering> {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => Some(x.cmp(&y)),
+        _ if a == b => Some(Ordering::Equal),
+        _ => None,
+    }
+}
+
+fn server_kind(input: &GateInput) -> Result<()> {
+    let (archive, target) = (input.origin.kind, input.target.kind);
+    if archive != target {
+        return Err(refused(
+            format!(
+                "the archive holds the configuration of a {} and the target {} is a {}",
+                archive.product_name(),
+                input.target.server,
+                target.product_name()
+            ),
+            format!(
+                "Import it onto a {}, or choose an archive exported from a {}.",
+                archive.product_name(),
+                target.product_name()
+            ),
+        ));
+    }
+    if archive == ServerKind::Media && input.mode == Mode::Recovery {
+        return Err(refused(
+            "an Interaction Media Server archive cannot be imported in Recovery mode".into(),
+            "Use --mode migration: recovery is not supported on a Media Server.",
+        ));
+    }
+    Ok(())
+}
+
+fn recovery_identity(input: &GateInput) -> Result<()> {
+    if input.mode != Mode::Recovery {
+        return Ok(());
+    }
+    let (origin, target) = (input.origin, input.target);
+    if origin.cic_version != target.version {
+        return Err(refused(
+            format!(
+                "the archive comes from CIC {} and the target runs CIC {}; Recovery mode needs \
+                 the same release",
+                origin.cic_version, target.version
+            ),
+            "Use --mode migration to carry the configuration to another release.",
+        ));
+    }
+    if !origin.server.eq_ignore_ascii_case(&target.server) {
+        return Err(refused(
+            format!(
+                "the archive comes from server {} and the target is {}; Recovery mode needs the \
+                 same server",
+                origin.server, target.server
+            ),
+            "Use --mode migration to import onto a server with another name.",
+        ));
+    }
+    Ok(())
+}
+
+fn service_stopped(input: &GateInput) -> Result<()> {
+    let marker = input.image.dir().join(layout::SERVICE_RUNNING_MARKER);
+    if !marker.exists() {
+        return Ok(());
+    }
+    let service = match input.target.kind {
+        ServerKind::Cic => "CIC service",
+        ServerKind::Media => "Interaction Media Server service",
+    };
+    Err(refused(
+        format!(
+            "the {service} of {} is running ({} is present)",
+            input.target.server,
+            marker.display()
+        ),
+        format!(
+            "Stop the {service} first (for a server image, remove {} once it is stopped), then \
+             run the import again.",
+            layout::SERVICE_RUNNING_MARKER
+        ),
+    ))
+}
+
+/// A Switchover backup server must not be imported onto while its primary may run: the
+/// primary's replication would overwrite the imported data or leave the pair inconsistent.
+fn switchover_backup(input: &GateInput) -> Option<Error> {
+    let target = input.target;
+    let (root, ii) = ii_key(input.target_tree)?;
+    let path = layout::resolve(layout::SWITCHOVER, &target.site, &target.server);
+    let role = ii.find(&path)?.text(layout::SWITCHOVER_ROLE)?;
+    if !role.trim().eq_ignore_ascii_case("Backup") {
+        return None;
+    }
+    let partner = ii
+        .find(&path)
+        .and_then(|key| key.text(layout::SWITCHOVER_PARTNER))
+        .unwrap_or_else(|| "its primary".to_string());
+    Some(refused(
+        format!(
+            "{} is the backup server of a Switchover pair ({}): while {partner} runs, its \
+             replication would overwrite the imported data or leave the pair in an invalid state",
+            target.server,
+            join(root, &path)
+        ),
+        format!(
+            "Stop the CIC service on both {partner} and {}, then run again with --force.",
+            target.server
+        ),
+    ))
+}
+
+/// Licence assignments pull in users; importing them without Interaction Tracker data damages
+/// the Tracker data of those users.
+fn admin_config_without_tracker(input: &GateInput) -> Option<Error> {
+    let chosen = |name: &str| {
+        input
+            .components
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(name))
+    };
+    if !chosen(ADMIN_CONFIG) || chosen(TRACKER_CONFIG) || target_has_tracker(input) {
+        return None;
+    }
+    Some(refused(
+        format!(
+            "{ADMIN_CONFIG} is imported without {TRACKER_CONFIG}, and the target has no Tracker \
+             data: licence assignments bring user data that breaks Tracker configuration \
+             imported later"
+        ),
+        format!(
+            "Import {TRACKER_CONFIG} together with {ADMIN_CONFIG} (or before it), or run again \
+             with --force."
+        ),
+    ))
+}
+
+fn target_has_tracker(input: &GateInput) -> bool {
+    let target = input.target;
+    let path = layout::resolve(layout::TRACKER, &target.site, &target.server);
+    ii_key(input.target_tree)
+        .and_then(|(_, ii)| ii.find(&path))
+        .is_some_and(|key| key.value_count() + key.subkey_count() > 0)
+}
+
+fn extraction_folder(input: &GateInput) -> Result<()> {
+    let folder = resolved(input.extract_to);
+    let install = resolved(&input.image.install_dir());
+    let image = resolved(input.image.dir());
+    if folder.starts_with(&install) || folder == image {
+        return Err(refused(
+            format!(
+                "the extraction folder {} is {} of server image {}",
+                input.extract_to.display(),
+                if folder == image {
+                    "the folder"
+                } else {
+                    "inside the install tree"
+                },
+                input.image.dir().display()
+            ),
+            "Extract into a folder outside the server's install tree (critical files would be \
+             overwritten there), such as a temporary folder.",
+        ));
+    }
+    Ok(())
+}
+
+/// `path` made absolute, with `.` and `..` resolved and links followed as far as it exists.
+pub(crate) fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or_else(|_| existing.into());
+    out.extend(rest.iter().rev());
+    out
+}
+
+#[cfg(test)]
+mod tests;

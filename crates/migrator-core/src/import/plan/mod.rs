@@ -1,0 +1,346 @@
+//! The import plan: every action the import will take, item by item, before anything is
+//! written.
+//!
+//! [`build`] compares the incoming components (after the migration rules, if any) with the
+//! target server and lists, in import order, one [`Action`] per item: registry keys and values
+//! created or overwritten, values only the target has (kept), items a rule skipped or renamed,
+//! files copied, kept or overwritten, and files left in the extraction folder. Items that are
+//! already as the archive has them are counted as unchanged and are not actions, so importing
+//! the same data twice plans no change. The apply stage executes exactly this list.
+
+mod files;
+mod registry;
+mod shown;
+
+use std::path::{Path, PathBuf};
+
+use serde::ser::SerializeMap;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::incoming::{Incoming, RuleLog};
+use crate::registry::{RegTree, Value};
+use crate::server::ServerKind;
+
+pub use shown::{is_secret_value, show_value};
+
+use super::order;
+use super::Mode;
+
+/// What one action does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Create a registry key the target lacks.
+    CreateKey,
+    /// Set a value the target's key lacks.
+    SetValue,
+    /// Replace a value the target has with the imported data (DS overwrite mode).
+    OverwriteValue,
+    /// Leave a value that only the target has, in a key the import writes to.
+    KeepValue,
+    /// Leave out an item the archive holds, because a rule excluded it.
+    Skip,
+    /// Create a key under the new name a rule gave it.
+    Rename,
+    /// Write a value a rule merged with the target's data.
+    Merge,
+    /// Copy a file the target lacks into the install tree.
+    CopyFile,
+    /// Leave a file the target has, although the archive's copy differs.
+    KeepFile,
+    /// Replace a file of the target (only where the component's policy says so).
+    OverwriteFile,
+    /// Leave a file in the extraction folder only, for the administrator.
+    ExtractOnly,
+}
+
+impl ActionKind {
+    /// The words people read in the plan, such as `create key`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionKind::CreateKey => "create key",
+            ActionKind::SetValue => "set value",
+            ActionKind::OverwriteValue => "overwrite value",
+            ActionKind::KeepValue => "keep value",
+            ActionKind::Skip => "skip",
+            ActionKind::Rename => "rename",
+            ActionKind::Merge => "merge",
+            ActionKind::CopyFile => "copy file",
+            ActionKind::KeepFile => "keep existing file",
+            ActionKind::OverwriteFile => "overwrite file",
+            ActionKind::ExtractOnly => "extract only",
+        }
+    }
+
+    /// Whether the action writes to the server; the others only report.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            ActionKind::CreateKey
+                | ActionKind::SetValue
+                | ActionKind::OverwriteValue
+                | ActionKind::Rename
+                | ActionKind::Merge
+                | ActionKind::CopyFile
+                | ActionKind::OverwriteFile
+        )
+    }
+
+    /// Where the action is counted in the report.
+    pub fn tally(self) -> Tally {
+        match self {
+            ActionKind::CreateKey | ActionKind::SetValue | ActionKind::CopyFile => Tally::Created,
+            ActionKind::OverwriteValue | ActionKind::Merge | ActionKind::OverwriteFile => {
+                Tally::Updated
+            }
+            ActionKind::Rename => Tally::Renamed,
+            ActionKind::KeepValue => Tally::Kept,
+            ActionKind::Skip | ActionKind::KeepFile | ActionKind::ExtractOnly => Tally::Skipped,
+        }
+    }
+}
+
+/// The report column an action is counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tally {
+    /// A new key, value or file.
+    Created,
+    /// An existing value or file replaced.
+    Updated,
+    /// A key created under a new name.
+    Renamed,
+    /// An item of the archive not written to the server.
+    Skipped,
+    /// A value only the target has, left as it is.
+    Kept,
+}
+
+/// The item an action concerns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A registry key, by absolute path.
+    Key(String),
+    /// A registry value: its key's absolute path and its name (empty for the default value).
+    Value {
+        /// The key's absolute path.
+        key: String,
+        /// The value's name.
+        name: String,
+    },
+    /// A file of the install tree, by install-relative path (`\`-separated).
+    File(String),
+    /// A file left in the extraction folder, by its path inside the archive's component.
+    Extracted(String),
+}
+
+impl Item {
+    /// The path shown for the item: the key path, or the file path.
+    pub fn path(&self) -> &str {
+        match self {
+            Item::Key(path) | Item::File(path) | Item::Extracted(path) => path,
+            Item::Value { key, .. } => key,
+        }
+    }
+
+    /// The value's name, for value items.
+    pub fn value_name(&self) -> Option<&str> {
+        match self {
+            Item::Value { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// One line naming the item for messages: `KEY @ "Value"` or the path.
+    pub fn describe(&self) -> String {
+        match self {
+            Item::Value { key, name } if name.is_empty() => format!("{key} @ (default)"),
+            Item::Value { key, name } => format!("{key} @ \"{name}\""),
+            other => other.path().to_string(),
+        }
+    }
+}
+
+/// What the apply stage needs to carry out an action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Payload {
+    /// Nothing: the action only reports, or creates an empty key.
+    None,
+    /// The value to set.
+    Value(Value),
+    /// The extracted file to copy, and the destination in the image.
+    File {
+        /// The extracted copy.
+        source: PathBuf,
+        /// The absolute destination path.
+        destination: PathBuf,
+        /// The extracted copy's size in bytes.
+        size: u64,
+    },
+}
+
+/// One action of the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// The component the item belongs to.
+    pub component: String,
+    /// What is done.
+    pub kind: ActionKind,
+    /// To what.
+    pub item: Item,
+    /// The migration rule behind the action, where one applies.
+    pub rule: Option<&'static str>,
+    /// More about it, such as `renamed from X`.
+    pub detail: Option<String>,
+    /// The target's data before, as shown to people (secrets hidden).
+    pub old: Option<String>,
+    /// The data written, as shown to people (secrets hidden).
+    pub new: Option<String>,
+    pub(crate) payload: Payload,
+}
+
+impl Action {
+    fn new(component: &str, kind: ActionKind, item: Item, rule: Option<&'static str>) -> Action {
+        Action {
+            component: component.to_string(),
+            kind,
+            item,
+            rule,
+            detail: None,
+            old: None,
+            new: None,
+            payload: Payload::None,
+        }
+    }
+
+    /// The size of a file action's data in bytes.
+    pub fn size(&self) -> Option<u64> {
+        match &self.payload {
+            Payload::File { size, .. } => Some(*size),
+            _ => None,
+        }
+    }
+
+    /// The absolute destination of a file action in the image.
+    pub fn destination(&self) -> Option<&Path> {
+        match &self.payload {
+            Payload::File { destination, .. } => Some(destination),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("component", &self.component)?;
+        map.serialize_entry("action", &self.kind)?;
+        map.serialize_entry("path", self.item.path())?;
+        if let Some(name) = self.item.value_name() {
+            map.serialize_entry("value", name)?;
+        }
+        if let Some(rule) = self.rule {
+            map.serialize_entry("rule", rule)?;
+        }
+        for (key, field) in [
+            ("detail", &self.detail),
+            ("old", &self.old),
+            ("new", &self.new),
+        ] {
+            if let Some(text) = field {
+                map.serialize_entry(key, text)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// One component of the plan, with what its actions do not show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ComponentPlan {
+    /// The component's name.
+    pub name: String,
+    /// Why it comes at its place in the import order.
+    pub order_reason: &'static str,
+    /// Keys, values and files already as the archive has them.
+    pub unchanged: usize,
+}
+
+/// Every action of an import, in order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    /// Recovery or Migration.
+    pub mode: Mode,
+    /// The components, in import order.
+    pub components: Vec<ComponentPlan>,
+    /// The actions, component by component in import order.
+    pub actions: Vec<Action>,
+}
+
+impl Plan {
+    /// The number of actions that write to the server.
+    pub fn change_count(&self) -> usize {
+        self.actions.iter().filter(|a| a.kind.writes()).count()
+    }
+
+    /// Whether the plan writes nothing: the server already holds what the archive brings.
+    pub fn is_empty(&self) -> bool {
+        self.change_count() == 0
+    }
+
+    /// Whether any action writes to the registry.
+    pub fn writes_registry(&self) -> bool {
+        self.actions
+            .iter()
+            .any(|a| a.kind.writes() && matches!(a.item, Item::Key(_) | Item::Value { .. }))
+    }
+
+    /// The actions of `component`.
+    pub fn actions_of<'a>(&'a self, component: &'a str) -> impl Iterator<Item = &'a Action> {
+        self.actions
+            .iter()
+            .filter(move |a| a.component == component)
+    }
+}
+
+/// What the plan is compared with: the target's registry and its install tree.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    /// The target's registry as loaded.
+    pub tree: &'a RegTree,
+    /// The target's install tree (`I3/IC` of the image).
+    pub install_dir: &'a Path,
+    /// The target's kind, which decides the import order.
+    pub kind: ServerKind,
+}
+
+/// Plans the import of `incoming` onto `target`. Components are taken in import order; each
+/// sees the target as the components before it leave it. `log` names the rule behind each
+/// changed item.
+///
+/// # Errors
+///
+/// Refuses (`ErrorKind::Refused`) registry data outside the `Interactive Intelligence` key and
+/// files whose destination would leave the install tree; fails on an unreadable target file.
+pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -> Result<Plan> {
+    let mut planned = target.tree.clone();
+    let mut files = files::FilePlanner::new(target.install_dir);
+    let mut plan = Plan {
+        mode,
+        components: Vec::new(),
+        actions: Vec::new(),
+    };
+    for component in order::sorted(incoming, target.kind) {
+        let mut unchanged = registry::plan(component, &mut planned, log, &mut plan.actions)?;
+        unchanged += files.plan(component, log, &mut plan.actions)?;
+        plan.components.push(ComponentPlan {
+            name: component.component.clone(),
+            order_reason: order::reason(&component.component, target.kind),
+            unchanged,
+        });
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! Planning a component's registry data: DS entries in overwrite mode.
+//!
+//! Imported values replace the target's; values and keys only the target has stay (their
+//! values are listed as kept); nothing is deleted. Keys are matched by path without regard to
+//! case, as Windows does. The archive's data may sit at the 64-bit or the 32-bit location of
+//! the `Interactive Intelligence` key; it is written where the target keeps it.
+
+use crate::catalog::RegistryPolicy;
+use crate::error::{Error, ErrorKind, Result};
+use crate::incoming::{Incoming, RuleChange, RuleLog, MERGED, RENAMED_FROM};
+use crate::layout;
+use crate::registry::{fold, is_within, join, Key, RegTree, Value};
+use crate::server::ii_key;
+
+use super::super::order;
+use super::shown::{is_secret_value, show_value};
+use super::{Action, ActionKind, Item, Payload};
+
+/// Registry items a rule excluded from the import.
+struct Exclusions<'a> {
+    keys: Vec<(&'a str, &'static str)>,
+    values: Vec<(&'a str, &'a str, &'static str)>,
+}
+
+impl<'a> Exclusions<'a> {
+    /// Reads `component.excluded`: a path naming a key excludes its subtree; a path whose
+    /// last element is a value of the key above it excludes that value.
+    fn of(component: &'a Incoming) -> Exclusions<'a> {
+        let mut exclusions = Exclusions {
+            keys: Vec::new(),
+            values: Vec::new(),
+        };
+        for (path, rule) in &component.excluded {
+            let value = path.rsplit_once('\\').filter(|(key, name)| {
+                component.tree.find(path).is_none()
+                    && component
+                        .tree
+                        .find(key)
+                        .is_some_and(|k| k.value(name).is_some())
+            });
+            match value {
+                Some((key, name)) => exclusions.values.push((key, name, *rule)),
+                None => exclusions.keys.push((path, *rule)),
+            }
+        }
+        exclusions
+    }
+
+    fn key(&self, path: &str) -> bool {
+        self.keys
+            .iter()
+            .any(|(excluded, _)| is_within(path, excluded))
+    }
+
+    fn value(&self, key: &str, name: &str) -> bool {
+        self.values
+            .iter()
+            .any(|(k, n, _)| fold(k) == fold(key) && fold(n) == fold(name))
+    }
+}
+
+/// Where the archive's `Interactive Intelligence` key is, and where the target's is.
+struct Roots {
+    incoming: &'static str,
+    target: &'static str,
+}
+
+impl Roots {
+    fn map(&self, path: &str) -> String {
+        if self.incoming == self.target {
+            return path.to_string();
+        }
+        format!("{}{}", self.target, &path[self.incoming.len()..])
+    }
+}
+
+/// Plans one component's registry data against `planned` (the target as the earlier
+/// components leave it), which is updated as if the actions had run. Returns how many keys and
+/// values are already as imported.
+pub(super) fn plan(
+    component: &Incoming,
+    planned: &mut RegTree,
+    log: &RuleLog,
+    actions: &mut Vec<Action>,
+) -> Result<usize> {
+    if component.tree.is_empty() {
+        return Ok(0);
+    }
+    let Some((incoming_root, _)) = ii_key(&component.tree) else {
+        let first = component.tree.walk().pop().map(|(path, _)| path);
+        return Err(outside(&component.component, &first.unwrap_or_default()));
+    };
+    let roots = Roots {
+        incoming: incoming_root,
+        target: ii_key(planned).map_or(incoming_root, |(path, _)| path),
+    };
+    let exclusions = Exclusions::of(component);
+    skip_actions(component, &exclusions, &roots, actions);
+
+    let mut planner = KeyPlanner {
+        component: &component.component,
+        merges: order::policy(&component.component).registry == RegistryPolicy::Merge,
+        planned,
+        log,
+        exclusions: &exclusions,
+        actions,
+        unchanged: 0,
+    };
+    for (path, key) in component.tree.walk() {
+        if is_within(roots.incoming, &path) && fold(&path) != fold(roots.incoming) {
+            if key.value_count() > 0 {
+                return Err(outside(&component.component, &path));
+            }
+            continue;
+        }
+        if !is_within(&path, roots.incoming) {
+            return Err(outside(&component.component, &path));
+        }
+        if exclusions.key(&path) {
+            continue;
+        }
+        planner.key(&path, &roots.map(&path), key);
+    }
+    Ok(planner.unchanged)
+}
+
+fn skip_actions(
+    component: &Incoming,
+    exclusions: &Exclusions,
+    roots: &Roots,
+    actions: &mut Vec<Action>,
+) {
+    let name = &component.component;
+    for (path, rule) in &exclusions.keys {
+        let item = Item::Key(roots.map(path));
+        actions.push(Action::new(name, ActionKind::Skip, item, Some(*rule)));
+    }
+    for (key, value, rule) in &exclusions.values {
+        let item = Item::Value {
+            key: roots.map(key),
+            name: value.to_string(),
+        };
+        actions.push(Action::new(name, ActionKind::Skip, item, Some(*rule)));
+    }
+}
+
+fn outside(component: &str, path: &str) -> Error {
+    Error::new(
+        ErrorKind::Refused,
+        format!(
+            "component {component} holds registry key {path}, outside {}",
+            layout::II_KEY
+        ),
+    )
+    .with_hint("The archive was altered or not written by migrator: export the server again.")
+}
+
+/// Plans the keys of one component, one at a time.
+struct KeyPlanner<'a> {
+    component: &'a str,
+    /// Whether the component's rows are merged with the target's (the rule says which).
+    merges: bool,
+    planned: &'a mut RegTree,
+    log: &'a RuleLog,
+    exclusions: &'a Exclusions<'a>,
+    actions: &'a mut Vec<Action>,
+    unchanged: usize,
+}
+
+impl KeyPlanner<'_> {
+    /// Plans the key at `path` (as in the archive, after the rules) written at `target`.
+    fn key(&mut self, path: &str, target: &str, key: &Key) {
+        let change = self.log.change_for(path);
+        let existed = self.planned.find(target).is_some();
+        // A key without values of its own that only leads to others is structure: neither
+        // counted as unchanged nor a reason to list the target's values as kept.
+        let structural = key.value_count() == 0 && key.subkey_count() > 0;
+        if existed && !structural {
+            self.unchanged += 1;
+        } else if !existed {
+            self.create(path, target, change);
+        }
+        for value in key.values() {
+            if !self.exclusions.value(path, value.name()) {
+                self.value(path, target, key, value);
+            }
+        }
+        if existed && !structural {
+            self.keep_target_values(target, key);
+        }
+    }
+
+    /// A key the target lacks: a rename when a rule gave it its name, else a creation.
+    fn create(&mut self, path: &str, target: &str, change: Option<&RuleChange>) {
+        let exact = change.filter(|c| fold(&c.path) == fold(path));
+        let renamed = exact.is_some_and(|c| c.detail.starts_with(RENAMED_FROM));
+        let kind = match renamed {
+            true => ActionKind::Rename,
+            false => ActionKind::CreateKey,
+        };
+        let mut action = self.action(kind, Item::Key(target.into()), change.map(|c| c.rule));
+        if renamed {
+            action.detail = change.map(|c| c.detail.clone());
+        }
+        self.actions.push(action);
+        self.planned.ensure(target);
+    }
+
+    fn value(&mut self, path: &str, target: &str, key: &Key, value: &Value) {
+        let change = self.log.change_for(&join(path, value.name()));
+        let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
+        let target_key = self.planned.ensure(target);
+        let secret =
+            is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
+        let (kind, old) = match target_key.value(value.name()) {
+            Some(old) if old.kind() == value.kind() && old.data() == value.data() => {
+                self.unchanged += 1;
+                return;
+            }
+            Some(old) => (ActionKind::OverwriteValue, Some(show_value(old, secret))),
+            None => (ActionKind::SetValue, None),
+        };
+        target_key.set_value(value.clone());
+        let kind = if merged { ActionKind::Merge } else { kind };
+        let item = Item::Value {
+            key: target.to_string(),
+            name: value.name().to_string(),
+        };
+        let mut action = self.action(kind, item, change.map(|c| c.rule));
+        action.old = old;
+        action.new = Some(show_value(value, secret));
+        action.payload = Payload::Value(value.clone());
+        self.actions.push(action);
+    }
+
+    /// Lists the values of an existing target key that the archive does not have.
+    fn keep_target_values(&mut self, target: &str, key: &Key) {
+        let Some(target_key) = self.planned.find(target) else {
+            return;
+        };
+        let kept: Vec<Item> = target_key
+            .values()
+            .filter(|value| key.value(value.name()).is_none())
+            .map(|value| Item::Value {
+                key: target.to_string(),
+                name: value.name().to_string(),
+            })
+            .collect();
+        for item in kept {
+            let action = self.action(ActionKind::KeepValue, item, None);
+            self.actions.push(action);
+        }
+    }
+
+    fn action(&self, kind: ActionKind, item: Item, rule: Option<&'static str>) -> Action {
+        Action::new(self.component, kind, item, rule)
+    }
+}

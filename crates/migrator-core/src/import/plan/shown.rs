@@ -1,0 +1,122 @@
+//! How the plan shows registry data to people, and which data it never shows.
+//!
+//! A value is secret when its name says so (passwords, secrets, keys, credentials) or when it
+//! belongs to a structured parameter of type Secrets. Secret data appears in plans, reports
+//! and logs only as its type and length.
+
+use crate::registry::{fold, Key, Value, ValueType};
+
+/// Words that mark a value's name as holding a secret, upper case.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "SECRET",
+    "PASSPHRASE",
+    "CREDENTIAL",
+    "PRIVATE KEY",
+    "PRIVATEKEY",
+    "MASTER KEY",
+    "MASTERKEY",
+    "TOKEN",
+];
+
+/// The value of a structured parameter naming its type.
+const PARAMETER_TYPE: &str = "Type";
+/// Values of a structured parameter that describe it rather than hold its data.
+const PARAMETER_DESCRIPTIONS: &[&str] = &["TYPE", "DESCRIPTION"];
+
+/// The longest text shown for one value's data.
+const SHOWN_LIMIT: usize = 120;
+
+/// Whether the value `name` of `key` holds a secret.
+pub fn is_secret_value(key: &Key, name: &str) -> bool {
+    let folded = fold(name);
+    if SECRET_WORDS.iter().any(|word| folded.contains(word)) {
+        return true;
+    }
+    is_secrets_parameter(key) && !PARAMETER_DESCRIPTIONS.contains(&folded.as_str())
+}
+
+/// Whether `key` is a structured parameter of type Secrets (`Secrets`, or its code 0).
+fn is_secrets_parameter(key: &Key) -> bool {
+    key.text(PARAMETER_TYPE)
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("Secrets") || kind.trim() == "0")
+}
+
+/// The value's data as people read it: strings quoted, lists bracketed, numbers in decimal,
+/// other data in hex; long data cut short; secrets replaced by their type and length.
+pub fn show_value(value: &Value, secret: bool) -> String {
+    if secret {
+        return format!(
+            "(secret {}, {} bytes, not shown)",
+            value.kind().display_name(),
+            value.data().len()
+        );
+    }
+    let text = match value.kind() {
+        ValueType::Sz | ValueType::ExpandSz => value.as_text().map(|t| format!("{t:?}")),
+        ValueType::MultiSz => value.as_strings().map(|items| format!("{items:?}")),
+        ValueType::Dword | ValueType::Qword => value
+            .as_text()
+            .map(|n| format!("{n} ({})", value.kind().display_name())),
+        _ => None,
+    };
+    let text = text.unwrap_or_else(|| hex(value));
+    shorten(text, value.data().len())
+}
+
+fn hex(value: &Value) -> String {
+    let bytes: Vec<String> = value
+        .data()
+        .iter()
+        .take(SHOWN_LIMIT / 3 + 1)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{}:{}", value.kind().display_name(), bytes.join(","))
+}
+
+fn shorten(text: String, bytes: usize) -> String {
+    if text.chars().count() <= SHOWN_LIMIT {
+        return text;
+    }
+    let head: String = text.chars().take(SHOWN_LIMIT).collect();
+    format!("{head}… ({bytes} bytes)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_secrets_parameters_are_hidden() {
+        let mut parameter = Key::new("Vault");
+        parameter.set_value(Value::sz("Type", "Secrets"));
+        parameter.set_value(Value::multi_sz("Values", &["hunter2"]));
+        assert!(is_secret_value(&parameter, "Values"));
+        assert!(!is_secret_value(&parameter, "type"));
+
+        let user = Key::new("alice");
+        assert!(is_secret_value(&user, "Web Password"));
+        assert!(!is_secret_value(&user, "Extension"));
+
+        let shown = show_value(&Value::sz("Values", "hunter2"), true);
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn data_is_shown_by_type_and_cut_short() {
+        assert_eq!(show_value(&Value::sz("a", "x\\y"), false), "\"x\\\\y\"");
+        assert_eq!(show_value(&Value::dword("a", 10), false), "10 (REG_DWORD)");
+        assert_eq!(
+            show_value(&Value::multi_sz("a", &["p", "q"]), false),
+            "[\"p\", \"q\"]"
+        );
+        assert_eq!(
+            show_value(&Value::binary("a", vec![1, 0xab]), false),
+            "REG_BINARY:01,ab"
+        );
+        let long = show_value(&Value::sz("a", &"z".repeat(500)), false);
+        assert!(long.ends_with("… (1002 bytes)"), "{long}");
+    }
+}

@@ -1,0 +1,515 @@
+//! The import report: per component counts, the final status and its exit code, the times,
+//! and per item what happened; rendered as text for people and JSON for programs, and written
+//! into the run's folder beside the restore point together with the post-import checklist.
+//!
+//! The JSON of a plan and of a run share their shape: both have `status` and `actions`, each
+//! action with `component`, `action`, `path` and, where one applies, `rule`, so that what was
+//! planned can be compared with what was applied.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Local};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::checklist::Checklist;
+use crate::error::{Error, ErrorKind, Result};
+use crate::incoming::RuleLog;
+use crate::registry::backend::write_atomically;
+use crate::restore::Rollback;
+
+use super::apply::Outcome;
+use super::plan::{Action, ActionKind, Plan, Tally};
+use super::stage::Stage;
+use super::{Mode, Planned};
+
+/// The text report's file name in the run folder.
+pub const REPORT_TEXT: &str = "report.txt";
+/// The per-item JSON report's file name in the run folder.
+pub const REPORT_JSON: &str = "report.json";
+/// The post-import checklist's file name in the run folder.
+pub const CHECKLIST: &str = "checklist.md";
+
+/// How an import ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Status {
+    /// Everything was imported; nothing needs attention beyond the checklist.
+    Completed,
+    /// Everything was imported, with warnings to read.
+    CompletedWithWarnings,
+    /// The import failed; see the failure (and whether it was rolled back).
+    Failed,
+}
+
+/// Per component counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// The component.
+    pub component: String,
+    /// Keys, values and files created.
+    pub created: usize,
+    /// Values and files replaced, values merged.
+    pub updated: usize,
+    /// Items already as imported.
+    pub unchanged: usize,
+    /// Items not written: excluded by a rule, kept existing files, extract-only files.
+    pub skipped: usize,
+    /// Keys created under a new name.
+    pub renamed: usize,
+    /// Values only the target has, left as they are.
+    pub kept: usize,
+    /// Items that failed or were undone by the rollback.
+    pub failed: usize,
+}
+
+/// Why a run failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FailureReport {
+    /// The class of failure, deciding the exit code.
+    #[serde(skip)]
+    pub kind: ErrorKind,
+    /// What happened, naming the failing item.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+impl FailureReport {
+    /// The failure as a library error.
+    pub fn to_error(&self) -> Error {
+        let error = Error::new(self.kind, self.message.clone());
+        match &self.hint {
+            Some(hint) => error.with_hint(hint.clone()),
+            None => error,
+        }
+    }
+}
+
+/// When a stage ran.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageTime {
+    /// The stage.
+    pub stage: Stage,
+    /// What it worked on.
+    pub detail: String,
+    /// When it started.
+    #[serde(serialize_with = "rfc3339")]
+    pub started: DateTime<Local>,
+    /// How long it took, in seconds.
+    pub seconds: f64,
+}
+
+/// The report of an import run.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// How it ended.
+    pub status: Status,
+    /// Recovery or Migration.
+    pub mode: Mode,
+    /// The archive imported.
+    pub archive: String,
+    /// The target server image.
+    pub server: String,
+    /// When the import started.
+    pub started: DateTime<Local>,
+    /// When it ended.
+    pub finished: DateTime<Local>,
+    /// The stages with their times.
+    pub stages: Vec<StageTime>,
+    /// Per component counts, in import order.
+    pub counts: Vec<Counts>,
+    /// The plan carried out.
+    pub plan: Plan,
+    /// One outcome per action of the plan.
+    pub outcomes: Vec<Outcome>,
+    /// Components the pull rules added, and those the archive lacks.
+    pub notes: Vec<String>,
+    /// Things to read: forced gates, files kept, names no rule rewrote.
+    pub warnings: Vec<String>,
+    /// Why it failed, if it did.
+    pub failure: Option<FailureReport>,
+    /// The rollback made after a failure.
+    pub rollback: Option<Rollback>,
+    /// The restore point taken, by name.
+    pub restore_point: Option<String>,
+    /// The run's folder on the server.
+    pub folder: Option<PathBuf>,
+    /// What the migration rules did.
+    pub log: RuleLog,
+    /// The steps left to the administrator, written as `checklist.md`.
+    pub checklist: Checklist,
+}
+
+impl Status {
+    /// The exit code: 0, 1 for warnings, the failure's own code otherwise.
+    pub fn exit_code(self, failure: Option<&FailureReport>) -> i32 {
+        match (self, failure) {
+            (Status::Completed, _) => 0,
+            (Status::CompletedWithWarnings, _) => 1,
+            (Status::Failed, Some(failure)) => failure.kind.exit_code(),
+            (Status::Failed, None) => ErrorKind::Internal.exit_code(),
+        }
+    }
+}
+
+impl Report {
+    /// The exit code of the run.
+    pub fn exit_code(&self) -> i32 {
+        self.status.exit_code(self.failure.as_ref())
+    }
+
+    /// The time the run took.
+    pub fn duration(&self) -> chrono::Duration {
+        self.finished - self.started
+    }
+
+    /// The report as JSON, with every item.
+    pub fn to_json(&self) -> serde_json::Value {
+        let actions: Vec<serde_json::Value> = self
+            .plan
+            .actions
+            .iter()
+            .zip(&self.outcomes)
+            .map(|(action, outcome)| with_outcome(action, outcome))
+            .collect();
+        json!({
+            "status": self.status,
+            "mode": self.mode,
+            "archive": self.archive,
+            "server": self.server,
+            "started": self.started.to_rfc3339(),
+            "finished": self.finished.to_rfc3339(),
+            "duration_seconds": seconds(self.duration()),
+            "restore_point": self.restore_point,
+            "folder": self.folder,
+            "stages": self.stages,
+            "components": self.counts,
+            "notes": self.notes,
+            "warnings": self.warnings,
+            "failure": self.failure,
+            "rollback": self.rollback,
+            "notices": self.log.notices,
+            "unresolved": self.log.unresolved,
+            "checklist": self.checklist,
+            "actions": actions,
+        })
+    }
+
+    /// The report for people: the summary, the stages, then every action.
+    pub fn to_text(&self, show_kept: bool) -> String {
+        let mut out = self.summary();
+        stages_section(&mut out, &self.stages);
+        out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
+        out
+    }
+
+    /// The head of the report: archive, times, status, failure, counts, added components,
+    /// warnings and the checklist's steps.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "Import of {} into {}", self.archive, self.server);
+        let _ = writeln!(out, "Mode:             {}", self.mode.as_str());
+        let _ = writeln!(out, "Import started:   {}", shown_time(self.started));
+        let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
+        let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
+        let _ = writeln!(out, "Status:           {}", status_words(self.status));
+        if let Some(point) = &self.restore_point {
+            let _ = writeln!(out, "Restore point:    {point}");
+        }
+        if let Some(failure) = &self.failure {
+            let _ = writeln!(out, "Failure:          {}", failure.message);
+            if let Some(hint) = &failure.hint {
+                let _ = writeln!(out, "                  {hint}");
+            }
+        }
+        out.push('\n');
+        out.push_str(&counts_table(&self.counts));
+        notices_section(&mut out, &self.log);
+        list_section(&mut out, "Components added", &self.notes);
+        list_section(&mut out, "Warnings", &self.warnings);
+        let _ = writeln!(out, "\n{}", self.checklist.headline());
+        out
+    }
+
+    /// Writes the text report, the checklist, and with `per_item` the JSON report, into
+    /// `dir`.
+    ///
+    /// # Errors
+    ///
+    /// `ErrorKind::Input` when a file cannot be written.
+    pub fn write(&self, dir: &Path, per_item: bool) -> Result<()> {
+        let text = self.to_text(true);
+        write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
+        let checklist = self.checklist.to_markdown();
+        write_atomically(&dir.join(CHECKLIST), |out| {
+            out.write_all(checklist.as_bytes())
+        })?;
+        if per_item {
+            let json = serde_json::to_vec_pretty(&self.to_json()).expect("a report serializes");
+            write_atomically(&dir.join(REPORT_JSON), |out| out.write_all(&json))?;
+        }
+        Ok(())
+    }
+}
+
+/// Counts per component of a plan, as if every action succeeded.
+pub fn planned_counts(plan: &Plan) -> Vec<Counts> {
+    counts(plan, None)
+}
+
+/// Counts per component of a run.
+pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
+    let mut table: Vec<Counts> = plan
+        .components
+        .iter()
+        .map(|c| Counts {
+            component: c.name.clone(),
+            unchanged: c.unchanged,
+            ..Counts::default()
+        })
+        .collect();
+    for (index, action) in plan.actions.iter().enumerate() {
+        let Some(row) = table
+            .iter_mut()
+            .find(|row| row.component == action.component)
+        else {
+            continue;
+        };
+        let failed = outcomes.is_some_and(|o| !matches!(o[index], Outcome::Done));
+        if failed {
+            row.failed += 1;
+            continue;
+        }
+        match action.kind.tally() {
+            Tally::Created => row.created += 1,
+            Tally::Updated => row.updated += 1,
+            Tally::Renamed => row.renamed += 1,
+            Tally::Skipped => row.skipped += 1,
+            Tally::Kept => row.kept += 1,
+        }
+    }
+    table
+}
+
+/// The plan as JSON for programs: `status` is `Planned`.
+pub fn plan_json(planned: &Planned) -> serde_json::Value {
+    let plan = &planned.plan;
+    json!({
+        "status": "Planned",
+        "mode": plan.mode,
+        "archive": planned.archive,
+        "server": planned.server,
+        "changes": plan.change_count(),
+        "components": planned_counts(plan),
+        "order": plan.components,
+        "notes": planned.notes,
+        "warnings": planned.warnings,
+        "notices": planned.log.notices,
+        "unresolved": planned.log.unresolved,
+        "checklist": planned.checklist,
+        "actions": plan.actions,
+    })
+}
+
+/// The plan for people: counts, notes, warnings, then every action.
+pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
+    let plan = &planned.plan;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Plan: import {} into {} ({} mode)",
+        planned.archive,
+        planned.server,
+        plan.mode.as_str()
+    );
+    let _ = match plan.change_count() {
+        0 => writeln!(
+            out,
+            "Nothing to change: the server already holds this data."
+        ),
+        n => writeln!(
+            out,
+            "{n} changes; nothing is written until the import runs."
+        ),
+    };
+    out.push('\n');
+    out.push_str(&counts_table(&planned_counts(plan)));
+    notices_section(&mut out, &planned.log);
+    list_section(&mut out, "Components added", &planned.notes);
+    list_section(&mut out, "Warnings", &planned.warnings);
+    out.push_str(&actions_text(plan, None, show_kept));
+    out
+}
+
+fn with_outcome(action: &Action, outcome: &Outcome) -> serde_json::Value {
+    let mut value = serde_json::to_value(action).expect("an action serializes");
+    let result = serde_json::to_value(outcome).expect("an outcome serializes");
+    if let (Some(map), Some(result)) = (value.as_object_mut(), result.as_object()) {
+        map.extend(result.clone());
+    }
+    value
+}
+
+fn counts_table(counts: &[Counts]) -> String {
+    let width = counts
+        .iter()
+        .map(|c| c.component.chars().count())
+        .chain([9])
+        .max()
+        .unwrap_or(9);
+    let mut out = format!(
+        "{:width$}  created  updated  unchanged  skipped  renamed  kept  failed\n",
+        "component"
+    );
+    for c in counts {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:>7}  {:>7}  {:>9}  {:>7}  {:>7}  {:>4}  {:>6}",
+            c.component, c.created, c.updated, c.unchanged, c.skipped, c.renamed, c.kept, c.failed
+        );
+    }
+    out
+}
+
+fn list_section(out: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{title}:");
+    for item in items {
+        let _ = writeln!(out, "  - {item}");
+    }
+}
+
+/// What the rules say must be known before the actions, such as an overwrite without merge.
+fn notices_section(out: &mut String, log: &RuleLog) {
+    let notices: Vec<String> = log
+        .notices
+        .iter()
+        .map(|n| format!("{} [rule {}]: {}", n.component, n.rule, n.text))
+        .collect();
+    list_section(out, "Before the actions", &notices);
+}
+
+fn stages_section(out: &mut String, stages: &[StageTime]) {
+    if stages.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nStages:");
+    for stage in stages {
+        let _ = writeln!(
+            out,
+            "  {}  {:>8.3}s  {}{}",
+            stage.started.format("%H:%M:%S%.3f"),
+            stage.seconds,
+            stage.stage,
+            match stage.detail.is_empty() {
+                true => String::new(),
+                false => format!(": {}", stage.detail),
+            }
+        );
+    }
+}
+
+/// Every action, grouped by component; kept values only counted unless `show_kept`.
+fn actions_text(plan: &Plan, outcomes: Option<&[Outcome]>, show_kept: bool) -> String {
+    let mut out = String::new();
+    for component in &plan.components {
+        let _ = writeln!(out, "\n{} ({})", component.name, component.order_reason);
+        let mut kept = 0;
+        for (index, action) in plan.actions.iter().enumerate() {
+            if action.component != component.name {
+                continue;
+            }
+            if action.kind == ActionKind::KeepValue && !show_kept {
+                kept += 1;
+                continue;
+            }
+            let outcome = outcomes.map(|o| &o[index]);
+            out.push_str(&action_line(action, outcome));
+        }
+        if kept > 0 {
+            let _ = writeln!(out, "  keep value        {kept} values only the server has (list them with --show-kept)");
+        }
+    }
+    out
+}
+
+fn action_line(action: &Action, outcome: Option<&Outcome>) -> String {
+    let mut line = format!(
+        "  {:<17} {}",
+        action.kind.label(),
+        short_path(&action.item.describe())
+    );
+    if let Some(rule) = action.rule {
+        let _ = write!(line, "  [rule {rule}]");
+    }
+    match (&action.old, &action.new) {
+        (Some(old), Some(new)) => {
+            let _ = write!(line, "\n{:20}{old} -> {new}", "");
+        }
+        (None, Some(new)) => {
+            let _ = write!(line, "\n{:20}= {new}", "");
+        }
+        _ => {}
+    }
+    if let Some(detail) = &action.detail {
+        let _ = write!(line, "\n{:20}{detail}", "");
+    }
+    if let Some(Outcome::Failed(reason)) = outcome {
+        let _ = write!(line, "\n{:20}FAILED: {reason}", "");
+    } else if let Some(Outcome::NotRun) = outcome {
+        if action.kind.writes() {
+            let _ = write!(line, "\n{:20}not run", "");
+        }
+    }
+    line.push('\n');
+    line
+}
+
+/// A registry path without the `HKEY_LOCAL_MACHINE\SOFTWARE\Interactive Intelligence\`
+/// prefix every imported key shares.
+fn short_path(path: &str) -> &str {
+    for root in [crate::layout::II_KEY, crate::layout::II_KEY_WOW64] {
+        if path.len() > root.len() + 1
+            && path.is_char_boundary(root.len() + 1)
+            && path[..root.len()].eq_ignore_ascii_case(root)
+        {
+            return &path[root.len() + 1..];
+        }
+    }
+    path
+}
+
+fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::Completed => "Completed",
+        Status::CompletedWithWarnings => "Completed with warnings",
+        Status::Failed => "Failed",
+    }
+}
+
+fn shown_time(time: DateTime<Local>) -> String {
+    time.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// A duration as `HH:MM:SS.mmm`.
+pub fn shown_duration(duration: chrono::Duration) -> String {
+    let millis = duration.num_milliseconds().max(0);
+    let (seconds, millis) = (millis / 1000, millis % 1000);
+    format!(
+        "{:02}:{:02}:{:02}.{millis:03}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+fn rfc3339<S: serde::Serializer>(time: &DateTime<Local>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&time.to_rfc3339())
+}
+
+fn seconds(duration: chrono::Duration) -> f64 {
+    duration.num_milliseconds() as f64 / 1000.0
+}

@@ -1,0 +1,443 @@
+//! One import run, stage by stage: each stage is logged when it starts and ends, shown as a
+//! progress phase and timed for the report. Everything up to the plan writes nothing to the
+//! server; from the restore point on, a failure ends in a rollback and a Failed report rather
+//! than an error.
+
+use std::fs;
+use std::path::Path;
+
+use chrono::{DateTime, Local};
+
+use crate::checklist::{self, Checklist};
+use crate::error::{Error, ErrorKind, Result};
+use crate::incoming::{Incoming, RuleLog};
+use crate::layout;
+use crate::progress::Progress;
+use crate::registry::RegTree;
+use crate::restore::{self, RestorePoint, Rollback};
+use crate::rules::{self, RuleContext, RuleOptions};
+use crate::server::{self, Identity, ServerImage};
+
+use super::apply::{self, Applied, ApplyOptions, FaultHook, Outcome as ItemOutcome};
+use super::archive_source;
+use super::gates::{self, GateInput, ToolRelease};
+use super::lock::ImportLock;
+use super::plan::{self, ActionKind, Plan};
+use super::report::{self, FailureReport, Report, StageTime, Status};
+use super::select::{self, Chosen};
+use super::source::{Origin, Source};
+use super::{Outcome, Planned, Request, Stage};
+
+/// What the gates stage established.
+pub(super) struct Prepared {
+    pub image: ServerImage,
+    pub tree: RegTree,
+    pub target: Identity,
+    pub chosen: Chosen,
+    pub warnings: Vec<String>,
+    pub lock: Option<ImportLock>,
+}
+
+/// One import run: its request and the stages done so far.
+pub(super) struct Run<'a> {
+    pub request: &'a Request,
+    pub progress: &'a dyn Progress,
+    pub stages: Vec<StageTime>,
+    pub started: DateTime<Local>,
+    pub archive: String,
+}
+
+/// What the rules stage hands on.
+pub(super) struct Ruled {
+    pub log: RuleLog,
+    /// The steps left to the administrator.
+    pub checklist: Checklist,
+}
+
+/// What the plan stage hands on.
+pub(super) struct Planning {
+    pub plan: Plan,
+    pub log: RuleLog,
+    pub checklist: Checklist,
+    pub warnings: Vec<String>,
+}
+
+impl Run<'_> {
+    /// Runs one stage, logging, showing and timing it.
+    pub fn stage<T>(
+        &mut self,
+        stage: Stage,
+        detail: &str,
+        work: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        tracing::info!(stage = %stage, detail, "stage started");
+        if !stage.has_own_phases() {
+            self.progress.start_phase(&stage.to_string(), 0, 0);
+        }
+        let started = Local::now();
+        let result = work(self);
+        let seconds = (Local::now() - started).num_microseconds().unwrap_or(0) as f64 / 1e6;
+        if !stage.has_own_phases() {
+            self.progress.end_phase();
+        }
+        match &result {
+            Ok(_) => tracing::info!(stage = %stage, seconds, "stage done"),
+            Err(e) => tracing::warn!(stage = %stage, seconds, "stage failed: {}", e.message()),
+        }
+        self.stages.push(StageTime {
+            stage,
+            detail: detail.to_string(),
+            started,
+            seconds,
+        });
+        result
+    }
+
+    /// Reads the target, chooses the components, checks every gate, then takes the lock
+    /// (with `--plan`, only checks that nobody holds it).
+    pub fn gates(&mut self, origin: &Origin) -> Result<Prepared> {
+        let request = self.request;
+        let image = ServerImage::open(&request.server)?;
+        let tree = image.load_registry()?;
+        let target = server::identity(&tree, image.registry_file())?;
+        let chosen = select::choose(origin, &request.nodes)?;
+        let input = GateInput {
+            origin,
+            tool: &ToolRelease::current(),
+            target: &target,
+            target_tree: &tree,
+            image: &image,
+            mode: request.mode,
+            components: &chosen.components,
+            extract_to: &request.extract_to,
+            force: request.force,
+        };
+        let warnings = gates::check(&input)?;
+        let lock = match request.plan_only {
+            true => ImportLock::check_free(&image).map(|()| None)?,
+            false => Some(ImportLock::acquire(&image, "import")?),
+        };
+        for line in chosen.notes.iter().chain(&warnings) {
+            tracing::warn!("{line}");
+        }
+        Ok(Prepared {
+            image,
+            tree,
+            target,
+            chosen,
+            warnings,
+            lock,
+        })
+    }
+
+    /// Extracts the chosen components; when that fails, a folder it created is removed again.
+    pub fn extract(
+        &mut self,
+        source: &mut dyn Source,
+        components: &[String],
+    ) -> Result<Vec<Incoming>> {
+        let folder = &self.request.extract_to;
+        let existed = folder.exists();
+        let extracted = fs::create_dir_all(folder)
+            .map_err(|e| Error::io("creating", folder, e))
+            .and_then(|()| source.extract(components, folder, self.progress));
+        if extracted.is_err() && !existed {
+            let _ = fs::remove_dir_all(folder);
+        }
+        extracted
+    }
+
+    /// Runs the rules that apply to this mode (most adapt data for Migration mode; a few,
+    /// such as keeping handlers out of the server, apply in both), then the components'
+    /// import policies for whatever no rule covered.
+    pub fn rules(
+        &mut self,
+        prepared: &Prepared,
+        origin: &Origin,
+        incoming: &mut [Incoming],
+    ) -> Result<Ruled> {
+        let request = self.request;
+        let install = prepared.image.install_dir();
+        let work = archive_source::new_folder(&request.extract_to, "rewritten")?;
+        let options = RuleOptions {
+            dev_mode: request.dev_mode,
+            map_server: request.map_server.clone(),
+            map_site: request.map_site.clone(),
+            new_telephony_platform: request.new_telephony_platform,
+        };
+        let source = source_identity(origin, incoming, &prepared.target);
+        let target = prepared.target.clone();
+        let tree = &prepared.tree;
+        let ctx = RuleContext::new(request.mode, source, target, tree, &install, &work, options)?;
+        let mut log = RuleLog::default();
+        let applied = rules::apply_all(&ctx, incoming, &mut log);
+        // Only rules that rewrite files leave something in the work folder.
+        let _ = fs::remove_dir(&work);
+        applied?;
+        for component in incoming.iter_mut() {
+            archive_source::apply_policy(component, ctx.site(), ctx.server());
+        }
+        let checklist = checklist::build(&ctx, incoming, &log);
+        Ok(Ruled { log, checklist })
+    }
+
+    /// Compares the incoming data with the target.
+    pub fn plan(
+        &mut self,
+        prepared: &Prepared,
+        incoming: &[Incoming],
+        ruled: Ruled,
+    ) -> Result<Planning> {
+        let install = prepared.image.install_dir();
+        let target = plan::Target {
+            tree: &prepared.tree,
+            install_dir: &install,
+            kind: prepared.target.kind,
+        };
+        let plan = plan::build(target, incoming, &ruled.log, self.request.mode)?;
+        let mut warnings = prepared.warnings.clone();
+        warnings.extend(plan_warnings(&plan, &ruled.log));
+        Ok(Planning {
+            plan,
+            log: ruled.log,
+            checklist: ruled.checklist,
+            warnings,
+        })
+    }
+
+    /// `--plan`: hands the plan back; nothing was written to the server.
+    pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+        Outcome::Planned(Box::new(Planned {
+            archive: self.archive,
+            server: prepared.target.server,
+            plan: planning.plan,
+            notes: prepared.chosen.notes,
+            warnings: planning.warnings,
+            log: planning.log,
+            checklist: planning.checklist,
+        }))
+    }
+
+    /// Takes the restore point, applies the plan (rolling back after a failure) and writes
+    /// the report into the run's folder.
+    pub fn execute(
+        mut self,
+        prepared: Prepared,
+        planning: Planning,
+        fault: Option<&FaultHook>,
+    ) -> Result<Outcome> {
+        if self.progress.cancelled() {
+            return Err(
+                Error::new(ErrorKind::Input, "import cancelled before any change")
+                    .with_hint("Nothing was written. Run the import again when ready."),
+            );
+        }
+        let image = &prepared.image;
+        let folder = restore::new_run_folder(image)?;
+        let point = match self.request.restore_point && !planning.plan.is_empty() {
+            true => Some(self.restore_point(image, &folder, &planning.plan)?),
+            false => None,
+        };
+        let applied = self.stage(Stage::Apply, "", |run| {
+            let options = ApplyOptions {
+                progress: run.progress,
+                fault,
+                stop_at_failure: point.is_some(),
+            };
+            Ok(apply::apply(
+                image,
+                prepared.tree.clone(),
+                &planning.plan,
+                options,
+            ))
+        })?;
+        let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
+        let shown = folder.display().to_string();
+        self.stage(Stage::Report, &shown, |run| {
+            report.stages = run.stages.clone();
+            report.write(&folder, run.request.per_item_report)
+        })?;
+        report.stages = self.stages;
+        drop(prepared.lock);
+        Ok(Outcome::Imported(Box::new(report)))
+    }
+
+    fn restore_point(
+        &mut self,
+        image: &ServerImage,
+        folder: &Path,
+        plan: &Plan,
+    ) -> Result<RestorePoint> {
+        let taken = self.stage(Stage::RestorePoint, "", |run| {
+            restore::create(image, folder, plan, &run.archive)
+        });
+        if taken.is_err() {
+            let _ = fs::remove_dir_all(folder);
+        }
+        taken
+    }
+
+    /// Builds the report; after a failure, rolls back first when a restore point exists.
+    fn report(
+        &mut self,
+        prepared: &Prepared,
+        planning: Planning,
+        applied: Applied,
+        point: Option<&RestorePoint>,
+        folder: &Path,
+    ) -> Report {
+        let Planning {
+            plan,
+            log,
+            checklist,
+            mut warnings,
+        } = planning;
+        let mut outcomes = applied.outcomes;
+        let mut rollback = None;
+        let failure = applied.failure.map(|failure| {
+            let item = format!("{} ({})", failure.item, failure.component);
+            let Some(point) = point else {
+                return not_rolled_back(&item, &failure.error);
+            };
+            let undone = self.stage(Stage::Rollback, point.name(), |_| {
+                restore::rollback(&prepared.image, point)
+            });
+            mark_undone(&plan, &mut outcomes);
+            let report = rolled_back(
+                &item,
+                &failure.error,
+                point,
+                &prepared.image,
+                undone.as_ref(),
+            );
+            if let Ok(done) = undone {
+                warnings.extend(done.warnings.iter().cloned());
+                rollback = Some(done);
+            }
+            report
+        });
+        let status = match (&failure, warnings.is_empty()) {
+            (Some(_), _) => Status::Failed,
+            (None, true) => Status::Completed,
+            (None, false) => Status::CompletedWithWarnings,
+        };
+        Report {
+            status,
+            mode: self.request.mode,
+            archive: self.archive.clone(),
+            server: prepared.target.server.clone(),
+            started: self.started,
+            finished: Local::now(),
+            stages: Vec::new(),
+            counts: report::counts(&plan, Some(&outcomes)),
+            plan,
+            outcomes,
+            notes: prepared.chosen.notes.clone(),
+            warnings,
+            failure,
+            rollback,
+            restore_point: point.map(|p| p.name().to_string()),
+            folder: Some(folder.to_path_buf()),
+            log,
+            checklist,
+        }
+    }
+}
+
+/// After a rollback no write of the plan remains: every writing action that ran is undone.
+fn mark_undone(plan: &Plan, outcomes: &mut [ItemOutcome]) {
+    for (action, outcome) in plan.actions.iter().zip(outcomes.iter_mut()) {
+        if action.kind.writes() && *outcome == ItemOutcome::Done {
+            *outcome = ItemOutcome::Failed("undone by the rollback".into());
+        }
+    }
+}
+
+fn rolled_back(
+    item: &str,
+    cause: &Error,
+    point: &RestorePoint,
+    image: &ServerImage,
+    undone: std::result::Result<&Rollback, &Error>,
+) -> FailureReport {
+    match undone {
+        Ok(_) => FailureReport {
+            kind: ErrorKind::RolledBack,
+            message: format!(
+                "import failed at {item}: {}; the server was rolled back to restore point {}",
+                cause.message(),
+                point.name()
+            ),
+            hint: Some(format!(
+                "{}The server is as it was before the import.",
+                cause.hint().map(|h| format!("{h} ")).unwrap_or_default()
+            )),
+        },
+        Err(error) => FailureReport {
+            kind: ErrorKind::Input,
+            message: format!(
+                "import failed at {item}: {}; rolling back failed too: {}",
+                cause.message(),
+                error.message()
+            ),
+            hint: Some(format!(
+                "Fix the cause, then run `migrator rollback --server {} {}`.",
+                image.dir().display(),
+                point.name()
+            )),
+        },
+    }
+}
+
+fn not_rolled_back(item: &str, cause: &Error) -> FailureReport {
+    FailureReport {
+        kind: cause.kind(),
+        message: format!(
+            "import failed at {item}: {}; the other items were imported and nothing was rolled \
+             back (no restore point)",
+            cause.message()
+        ),
+        hint: Some(
+            "Fix the cause and run the import again: items already imported are unchanged then."
+                .into(),
+        ),
+    }
+}
+
+/// Warnings the plan itself raises: files kept although they differ, names no rule rewrote.
+fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
+    let kept = plan
+        .actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::KeepFile)
+        .map(|a| {
+            format!(
+                "{} ({}): the server's file was kept; it differs from the archive's",
+                a.item.path(),
+                a.component
+            )
+        });
+    let unresolved = log
+        .unresolved
+        .iter()
+        .map(|u| format!("{}: the old name {:?} is left as it is", u.path, u.name));
+    kept.chain(unresolved).collect()
+}
+
+/// The source server as the rules need it. The manifest does not record the source's install
+/// root; it is read from the archive's data when a component carries it, else the target's
+/// is assumed (and no install path is rewritten).
+fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) -> Identity {
+    let install_path = incoming
+        .iter()
+        .find_map(|c| server::ii_key(&c.tree)?.1.text(layout::TARGET_VALUE))
+        .map(|text| server::install_root_from_target(&text))
+        .unwrap_or_else(|| target.install_path.clone());
+    Identity {
+        server: origin.server.clone(),
+        site: origin.site.clone(),
+        version: origin.cic_version,
+        kind: origin.kind,
+        install_path,
+    }
+}

@@ -1,0 +1,410 @@
+//! The import run as a whole, on the hand-made image: Recovery brings changed and deleted data
+//! back, a second run plans nothing, the plan is what runs, and any failed write ends with the
+//! server byte-identical after the automatic rollback.
+
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::apply::WriteStep;
+use super::fixture::{self, ImageSource};
+use super::plan::ActionKind;
+use super::report::Status;
+use super::*;
+use crate::error::ErrorKind;
+use crate::layout::{self, resolve};
+use crate::progress::NoProgress;
+use crate::registry::{join, Value};
+use crate::restore;
+use crate::server::ServerImage;
+
+struct Setup {
+    image_dir: tempfile::TempDir,
+    extract: tempfile::TempDir,
+    image: ServerImage,
+}
+
+fn setup() -> Setup {
+    let image_dir = tempfile::tempdir().unwrap();
+    let image = fixture::write_image(image_dir.path());
+    Setup {
+        image_dir,
+        extract: tempfile::tempdir().unwrap(),
+        image,
+    }
+}
+
+impl Setup {
+    fn request(&self, mode: Mode) -> Request {
+        Request {
+            server: self.image_dir.path().to_path_buf(),
+            extract_to: self.extract.path().join("out"),
+            mode,
+            nodes: Nodes::All,
+            restore_point: true,
+            plan_only: false,
+            force: false,
+            dev_mode: false,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
+            per_item_report: true,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.image_dir.path()
+    }
+
+    /// Changes a value, deletes a key, adds a value only the target has, deletes a file.
+    fn damage(&self) {
+        let mut tree = self.image.load_registry().unwrap();
+        let users = join(
+            layout::II_KEY,
+            &resolve(layout::USERS, fixture::SITE, fixture::SERVER),
+        );
+        let alice = tree.find_mut(&join(&users, "alice")).unwrap();
+        alice.set_value(Value::sz("Extension", "9999"));
+        alice.set_value(Value::sz("Nickname", "Al"));
+        tree.find_mut(&users).unwrap().remove_subkey("bob");
+        fixture::write_registry(self.dir(), &tree);
+        let plan = self.image.install_dir().join("Server/DialPlan/plan.xml");
+        std::fs::remove_file(plan).unwrap();
+    }
+}
+
+fn imported(outcome: Outcome) -> Box<report::Report> {
+    match outcome {
+        Outcome::Imported(report) => report,
+        Outcome::Planned(_) => panic!("expected an import, got a plan"),
+    }
+}
+
+fn planned(outcome: Outcome) -> Box<Planned> {
+    match outcome {
+        Outcome::Planned(planned) => planned,
+        Outcome::Imported(_) => panic!("expected a plan, got an import"),
+    }
+}
+
+#[test]
+fn recovery_brings_back_changed_and_deleted_data() {
+    let setup = setup();
+    let exported = fixture::snapshot(setup.dir());
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+
+    let report = imported(run(&setup.request(Mode::Recovery), &mut source, &NoProgress).unwrap());
+    assert_eq!(report.status, Status::Completed, "{}", report.to_text(true));
+
+    let tree = setup.image.load_registry().unwrap();
+    let users = join(
+        layout::II_KEY,
+        &resolve(layout::USERS, fixture::SITE, fixture::SERVER),
+    );
+    let alice = tree.find(&join(&users, "alice")).unwrap();
+    assert_eq!(alice.text("Extension").as_deref(), Some("1001"));
+    assert_eq!(
+        alice.text("Nickname").as_deref(),
+        Some("Al"),
+        "target-only values stay"
+    );
+    assert_eq!(
+        tree.find(&join(&users, "bob"))
+            .unwrap()
+            .text("Extension")
+            .as_deref(),
+        Some("1002")
+    );
+    let after = fixture::snapshot(setup.dir());
+    let dial_plan = "I3/IC/Server/DialPlan/plan.xml";
+    assert_eq!(after[dial_plan], exported[dial_plan]);
+    for (path, bytes) in &exported {
+        if path != "registry.reg" {
+            assert_eq!(after.get(path), Some(bytes), "{path}");
+        }
+    }
+    let counts = report
+        .counts
+        .iter()
+        .find(|c| c.component == "Users")
+        .unwrap();
+    assert_eq!(
+        (counts.created, counts.updated, counts.kept),
+        (2, 1, 1),
+        "{counts:?}"
+    );
+}
+
+#[test]
+fn a_second_import_plans_nothing() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let request = setup.request(Mode::Recovery);
+    imported(run(&request, &mut source, &NoProgress).unwrap());
+    let before = fixture::snapshot(setup.dir());
+
+    let report = imported(run(&request, &mut source, &NoProgress).unwrap());
+    assert!(report.plan.is_empty(), "{}", report.to_text(false));
+    assert_eq!(
+        report.restore_point, None,
+        "nothing to undo, no restore point"
+    );
+    assert_eq!(fixture::snapshot(setup.dir()), before);
+}
+
+#[test]
+fn importing_one_component_leaves_every_other_byte_identical() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    let mut tree = setup.image.load_registry().unwrap();
+    let production = join(
+        layout::II_KEY,
+        &resolve(layout::PRODUCTION, fixture::SITE, ""),
+    );
+    let sales = tree
+        .find_mut(&join(&production, "Workgroups\\Sales"))
+        .unwrap();
+    sales.set_value(Value::sz("Extension", "2999"));
+    let alice = tree.find_mut(&join(&production, "Users\\alice")).unwrap();
+    alice.set_value(Value::sz("Extension", "1999"));
+    fixture::write_registry(setup.dir(), &tree);
+
+    let mut request = setup.request(Mode::Recovery);
+    request.nodes = Nodes::parse("workgroups");
+    imported(run(&request, &mut source, &NoProgress).unwrap());
+
+    let sales = tree
+        .find_mut(&join(&production, "Workgroups\\Sales"))
+        .unwrap();
+    sales.set_value(Value::sz("Extension", "2001"));
+    let expected = tempfile::tempdir().unwrap();
+    fixture::write_registry(expected.path(), &tree);
+    let registry = |dir: &Path| std::fs::read(dir.join("registry.reg")).unwrap();
+    assert!(
+        registry(setup.dir()) == registry(expected.path()),
+        "only Sales changed back"
+    );
+}
+
+#[test]
+fn the_plan_is_what_runs_and_plan_only_writes_nothing() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    let mut request = setup.request(Mode::Recovery);
+    request.plan_only = true;
+    let planned = planned(run(&request, &mut source, &NoProgress).unwrap());
+    assert_eq!(fixture::snapshot(setup.dir()), before);
+    assert!(
+        !setup.image.migrator_dir().exists(),
+        "--plan leaves no trace on the server"
+    );
+
+    request.plan_only = false;
+    let report = imported(run(&request, &mut source, &NoProgress).unwrap());
+    let plan_json = report::plan_json(&planned);
+    let run_json = report.to_json();
+    let keys = |json: &serde_json::Value| -> Vec<String> {
+        json["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} {} {} {}",
+                    a["component"], a["action"], a["path"], a["value"], a["rule"]
+                )
+            })
+            .collect()
+    };
+    assert!(!keys(&plan_json).is_empty());
+    assert_eq!(keys(&plan_json), keys(&run_json));
+    assert_eq!(plan_json["status"], "Planned");
+    assert_eq!(run_json["status"], "Completed");
+}
+
+#[test]
+fn secrets_never_reach_the_plan_or_the_report() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    let mut tree = setup.image.load_registry().unwrap();
+    let production = join(
+        layout::II_KEY,
+        &resolve(layout::PRODUCTION, fixture::SITE, ""),
+    );
+    let alice = tree.find_mut(&join(&production, "Users\\alice")).unwrap();
+    alice.set_value(Value::sz("Web Password", "other-pa55"));
+    let vault = tree
+        .find_mut(&join(&production, "Structured Parameters\\Vault"))
+        .unwrap();
+    vault.set_value(Value::multi_sz("Values", &["other-s3cr3t"]));
+    fixture::write_registry(setup.dir(), &tree);
+
+    let report = imported(run(&setup.request(Mode::Recovery), &mut source, &NoProgress).unwrap());
+    let text = report.to_text(true) + &report.to_json().to_string();
+    for secret in ["pa55word", "s3cr3t-value", "other-pa55", "other-s3cr3t"] {
+        assert!(!text.contains(secret), "{secret} shown");
+    }
+    let shown = text.matches("not shown").count();
+    assert_eq!(
+        shown, 8,
+        "old and new of both values, in the text and the JSON"
+    );
+}
+
+/// Runs a damaged-image recovery whose `n`-th write (counting the registry store) fails.
+fn fail_at(
+    n: usize,
+) -> (
+    Setup,
+    Box<report::Report>,
+    std::collections::BTreeMap<String, Option<Vec<u8>>>,
+) {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    let seen = AtomicUsize::new(0);
+    let fault = move |_step: WriteStep| match seen.fetch_add(1, Ordering::SeqCst) + 1 {
+        count if count == n => Err(io::Error::other("injected fault")),
+        _ => Ok(()),
+    };
+    let request = setup.request(Mode::Recovery);
+    let outcome = run_with_fault(&request, &mut source, &NoProgress, Some(&fault)).unwrap();
+    (setup, imported(outcome), before)
+}
+
+#[test]
+fn a_failed_write_anywhere_is_rolled_back_byte_for_byte() {
+    let writes = {
+        let setup = setup();
+        let mut source = ImageSource::export(&setup.image, "all");
+        setup.damage();
+        let mut request = setup.request(Mode::Recovery);
+        request.plan_only = true;
+        planned(run(&request, &mut source, &NoProgress).unwrap())
+            .plan
+            .change_count()
+    };
+    assert!(writes > 3);
+    for n in [1, writes / 2, writes, writes + 1] {
+        let (setup, report, before) = fail_at(n);
+        assert_eq!(report.status, Status::Failed, "fault at write {n}");
+        assert_eq!(report.exit_code(), ErrorKind::RolledBack.exit_code());
+        let failure = report.failure.as_ref().unwrap();
+        assert!(
+            failure.message.contains("injected fault"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.contains("rolled back"),
+            "{}",
+            failure.message
+        );
+        assert_eq!(fixture::snapshot(setup.dir()), before, "fault at write {n}");
+        let folder = report.folder.as_ref().unwrap();
+        assert!(folder.join(report::REPORT_TEXT).is_file());
+    }
+}
+
+#[test]
+fn without_a_restore_point_a_failed_item_does_not_stop_the_others() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let mut request = setup.request(Mode::Recovery);
+    request.restore_point = false;
+    let fault = |step: WriteStep| match step {
+        WriteStep::Action(action) if action.kind == ActionKind::CopyFile => {
+            Err(io::Error::other("injected fault"))
+        }
+        _ => Ok(()),
+    };
+    let report =
+        imported(run_with_fault(&request, &mut source, &NoProgress, Some(&fault)).unwrap());
+    assert_eq!(report.status, Status::Failed);
+    assert!(report.rollback.is_none());
+    let users = report
+        .counts
+        .iter()
+        .find(|c| c.component == "Users")
+        .unwrap();
+    assert_eq!(users.failed, 0);
+    assert!(users.created > 0, "the registry was still written");
+}
+
+#[test]
+fn rollback_returns_the_server_to_its_state_before_the_import() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    fixture::write_file(
+        setup.dir(),
+        "Server/DialPlan/plan.xml",
+        b"changed on the server",
+    );
+    std::fs::remove_dir_all(setup.image.install_dir().join("Handlers")).unwrap();
+    std::fs::remove_dir_all(setup.image.install_dir().join("Server/LRA")).unwrap();
+    let before = fixture::snapshot(setup.dir());
+
+    let report = imported(run(&setup.request(Mode::Recovery), &mut source, &NoProgress).unwrap());
+    assert_ne!(fixture::snapshot(setup.dir()), before);
+    let name = report.restore_point.clone().unwrap();
+    let points = restore::list(&setup.image).unwrap();
+    assert_eq!(points.len(), 1);
+    assert_eq!(
+        points[0].manifest.overwritten.len(),
+        1,
+        "the dial plan file"
+    );
+    assert!(points[0]
+        .manifest
+        .created_dirs
+        .contains(&"Server\\LRA".to_string()));
+
+    let done = restore::rollback_image(&setup.image, None).unwrap();
+    assert_eq!(done.point, name);
+    assert!(done.registry_restored);
+    assert_eq!(fixture::snapshot(setup.dir()), before);
+}
+
+#[test]
+fn a_second_import_waits_for_the_first_one() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    let _held = lock::ImportLock::acquire(&setup.image, "import").unwrap();
+    let error = run(&setup.request(Mode::Recovery), &mut source, &NoProgress).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Refused);
+    assert!(error.message().contains("in use"), "{}", error.message());
+}
+
+struct CancelAfter(AtomicUsize);
+
+impl Progress for CancelAfter {
+    fn start_phase(&self, _phase: &str, _items: u64, _bytes: u64) {}
+    fn advance(&self, _items: u64, _bytes: u64) {}
+    fn end_phase(&self) {}
+    fn cancelled(&self) -> bool {
+        self.0.fetch_sub(1, Ordering::SeqCst) == 0
+    }
+}
+
+#[test]
+fn ctrl_c_while_applying_rolls_back() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    // The first check is before the restore point; cancel at the third item.
+    let progress = CancelAfter(AtomicUsize::new(3));
+    let report = imported(run(&setup.request(Mode::Recovery), &mut source, &progress).unwrap());
+    assert_eq!(report.status, Status::Failed);
+    let failure = report.failure.unwrap();
+    assert!(failure.message.contains("cancelled"), "{}", failure.message);
+    assert_eq!(failure.kind, ErrorKind::RolledBack);
+    assert_eq!(fixture::snapshot(setup.dir()), before);
+}

@@ -1,0 +1,360 @@
+//! Restore points: what an import saves before its first write, so that the server can be
+//! returned exactly to its state before the import.
+//!
+//! Every import run has a folder `Migrator/Imports/<time stamp>` in the server's install tree,
+//! holding its report. Unless the user declines, it also holds `restore-point/`: a byte copy of
+//! `registry.reg`, a copy of every file the import will overwrite, and `restore-point.json`
+//! listing those copies with their SHA-256 and every key, value, file and folder the import
+//! will create. The JSON is written last, so a restore point without it is incomplete and is
+//! never used. [`rollback`](rollback::rollback) puts the copies back and removes what was
+//! created.
+
+mod rollback;
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::import::plan::{ActionKind, Item, Plan};
+use crate::registry::backend::write_atomically;
+use crate::server::ServerImage;
+
+pub use rollback::{rollback, rollback_image, Rollback};
+
+/// The folder of import runs inside the Migrator folder.
+pub const IMPORTS_DIR: &str = "Imports";
+/// The restore point's folder inside a run folder.
+pub const POINT_DIR: &str = "restore-point";
+/// The restore point's manifest.
+pub const MANIFEST_FILE: &str = "restore-point.json";
+/// The copy of the registry file.
+pub const REGISTRY_COPY: &str = "registry.reg";
+/// The copies of overwritten files, under their install-relative paths.
+pub const FILES_DIR: &str = "files";
+
+/// A saved copy of a file, with what it must hash to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    /// Install-relative path (`\`-separated) of the original; `registry.reg` for the registry.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, lower-case hex.
+    pub sha256: String,
+}
+
+/// A registry value the import creates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedValue {
+    /// The key's absolute path.
+    pub key: String,
+    /// The value's name.
+    pub name: String,
+}
+
+/// What a restore point holds, as `restore-point.json` records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The run's name (its time stamp).
+    pub name: String,
+    /// When the restore point was taken (RFC 3339).
+    pub created: String,
+    /// The archive imported.
+    pub archive: String,
+    /// The registry file as it was.
+    pub registry: SavedFile,
+    /// Files the import overwrites, as they were.
+    pub overwritten: Vec<SavedFile>,
+    /// Files the import creates (install-relative).
+    pub created_files: Vec<String>,
+    /// Folders the import creates (install-relative), parents first.
+    pub created_dirs: Vec<String>,
+    /// Registry keys the import creates (absolute).
+    pub created_keys: Vec<String>,
+    /// Registry values the import creates.
+    pub created_values: Vec<CreatedValue>,
+    /// When the server was last rolled back to this point (RFC 3339), if ever.
+    pub rolled_back: Option<String>,
+}
+
+/// A complete restore point on a server.
+#[derive(Clone, Debug)]
+pub struct RestorePoint {
+    /// Its run folder.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+}
+
+impl RestorePoint {
+    /// The run's name (time stamp), which `migrator rollback` takes.
+    pub fn name(&self) -> &str {
+        &self.manifest.name
+    }
+
+    fn point_dir(&self) -> PathBuf {
+        self.dir.join(POINT_DIR)
+    }
+}
+
+/// The folder holding the runs of `image`.
+pub fn imports_dir(image: &ServerImage) -> PathBuf {
+    image.migrator_dir().join(IMPORTS_DIR)
+}
+
+/// Creates the folder of a new import run, named after the local time.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the folder cannot be created.
+pub fn new_run_folder(image: &ServerImage) -> Result<PathBuf> {
+    let parent = imports_dir(image);
+    fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    for attempt in 1.. {
+        let name = match attempt {
+            1 => stamp.clone(),
+            n => format!("{stamp}-{n}"),
+        };
+        let dir = parent.join(&name);
+        match fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io("creating", &dir, e)),
+        }
+    }
+    unreachable!("the attempts never end")
+}
+
+/// Takes a restore point in the run folder `run_dir` for `plan`: copies the registry file and
+/// every file the plan overwrites, then records what the plan creates. On failure the partial
+/// restore point is removed and the server is untouched.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` for a write failure (a full disk), naming the file.
+pub fn create(
+    image: &ServerImage,
+    run_dir: &Path,
+    plan: &Plan,
+    archive: &str,
+) -> Result<RestorePoint> {
+    let point = run_dir.join(POINT_DIR);
+    let taken = take(image, &point, run_dir, plan, archive);
+    if taken.is_err() {
+        let _ = fs::remove_dir_all(&point);
+    }
+    taken
+}
+
+fn take(
+    image: &ServerImage,
+    point: &Path,
+    run_dir: &Path,
+    plan: &Plan,
+    archive: &str,
+) -> Result<RestorePoint> {
+    fs::create_dir_all(point).map_err(|e| Error::io("creating", point, e))?;
+    let registry = save(
+        image.registry_file(),
+        &point.join(REGISTRY_COPY),
+        REGISTRY_COPY,
+    )?;
+    let install = image.install_dir();
+    let mut manifest = Manifest {
+        name: file_name(run_dir),
+        created: chrono::Local::now().to_rfc3339(),
+        archive: archive.to_string(),
+        registry,
+        overwritten: Vec::new(),
+        created_files: Vec::new(),
+        created_dirs: Vec::new(),
+        created_keys: Vec::new(),
+        created_values: Vec::new(),
+        rolled_back: None,
+    };
+    for action in &plan.actions {
+        record(&mut manifest, action, &install, point)?;
+    }
+    let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+    let path = point.join(MANIFEST_FILE);
+    write_atomically(&path, |out| out.write_all(&json))?;
+    Ok(RestorePoint {
+        dir: run_dir.to_path_buf(),
+        manifest,
+    })
+}
+
+fn record(
+    manifest: &mut Manifest,
+    action: &crate::import::plan::Action,
+    install: &Path,
+    point: &Path,
+) -> Result<()> {
+    match (action.kind, &action.item) {
+        (ActionKind::CreateKey | ActionKind::Rename, Item::Key(path)) => {
+            manifest.created_keys.push(path.clone())
+        }
+        (ActionKind::SetValue | ActionKind::Merge, Item::Value { key, name })
+            if action.old.is_none() =>
+        {
+            manifest.created_values.push(CreatedValue {
+                key: key.clone(),
+                name: name.clone(),
+            })
+        }
+        (ActionKind::CopyFile, Item::File(relative)) => {
+            note_created_dirs(manifest, install, relative);
+            manifest.created_files.push(relative.clone());
+        }
+        (ActionKind::OverwriteFile, Item::File(relative)) => {
+            let original = install.join(relative_path(relative));
+            let copy = point.join(FILES_DIR).join(relative_path(relative));
+            let saved = save(&original, &copy, relative)?;
+            manifest.overwritten.push(saved);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Notes every missing folder on the way to `relative`, parents first.
+fn note_created_dirs(manifest: &mut Manifest, install: &Path, relative: &str) {
+    let parts: Vec<&str> = relative.split('\\').collect();
+    let mut path = install.to_path_buf();
+    for depth in 1..parts.len() {
+        path.push(parts[depth - 1]);
+        let folder = parts[..depth].join("\\");
+        if !path.exists() && !manifest.created_dirs.contains(&folder) {
+            manifest.created_dirs.push(folder);
+        }
+    }
+}
+
+/// Copies `from` to `to` (creating folders), returning its size and hash.
+fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+    }
+    let mut input = fs::File::open(from).map_err(|e| Error::io("reading", from, e))?;
+    let mut output = fs::File::create(to).map_err(|e| Error::io("writing", to, e))?;
+    let (size, sha256) =
+        copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
+    output.sync_all().map_err(|e| Error::io("syncing", to, e))?;
+    Ok(SavedFile {
+        path: label.to_string(),
+        size,
+        sha256,
+    })
+}
+
+/// Copies `input` to `output` in blocks, hashing what passes.
+pub(crate) fn copy_hashed(
+    input: &mut impl Read,
+    output: &mut impl Write,
+) -> io::Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = match input.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buffer[..n]);
+        output.write_all(&buffer[..n])?;
+        size += n as u64;
+    }
+    Ok((size, hex(&hasher.finalize())))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An install-relative `\`-separated path as a relative filesystem path.
+pub(crate) fn relative_path(relative: &str) -> PathBuf {
+    relative.split(['\\', '/']).collect()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Every complete restore point of `image`, oldest first.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the runs folder cannot be read or a manifest is damaged.
+pub fn list(image: &ServerImage) -> Result<Vec<RestorePoint>> {
+    let parent = imports_dir(image);
+    let entries = match fs::read_dir(&parent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("reading", &parent, e)),
+    };
+    let mut points = Vec::new();
+    for entry in entries {
+        let dir = entry.map_err(|e| Error::io("reading", &parent, e))?.path();
+        if dir.join(POINT_DIR).join(MANIFEST_FILE).is_file() {
+            points.push(load(&dir)?);
+        }
+    }
+    points.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+    Ok(points)
+}
+
+/// The restore point named `name`, or the newest when `name` is `None`.
+///
+/// # Errors
+///
+/// `ErrorKind::Usage` when there is none or no such name, listing what there is.
+pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
+    let mut points = list(image)?;
+    let names: Vec<String> = points.iter().map(|p| p.manifest.name.clone()).collect();
+    let found = match name {
+        None => points.pop(),
+        Some(name) => points.into_iter().find(|p| p.manifest.name == name),
+    };
+    found.ok_or_else(|| {
+        let message = match name {
+            Some(name) => format!(
+                "server image {} has no restore point {name}",
+                image.dir().display()
+            ),
+            None => format!(
+                "server image {} has no restore point",
+                image.dir().display()
+            ),
+        };
+        let hint = match names.is_empty() {
+            true => "An import takes one unless --no-restore-point is given.".to_string(),
+            false => format!("Restore points there: {}.", names.join(", ")),
+        };
+        Error::new(ErrorKind::Usage, message).with_hint(hint)
+    })
+}
+
+fn load(dir: &Path) -> Result<RestorePoint> {
+    let path = dir.join(POINT_DIR).join(MANIFEST_FILE);
+    let text = fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
+    let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| {
+        Error::new(
+            ErrorKind::Input,
+            format!("restore point {} is damaged: {e}", path.display()),
+        )
+        .with_hint("Choose another restore point with `migrator rollback --list`.")
+    })?;
+    Ok(RestorePoint {
+        dir: dir.to_path_buf(),
+        manifest,
+    })
+}

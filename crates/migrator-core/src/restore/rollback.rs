@@ -1,0 +1,208 @@
+//! Rollback: returns a server to the state a restore point saved.
+//!
+//! Every saved copy is checked against its SHA-256 before anything changes, so a damaged
+//! restore point is refused with the server untouched. Then overwritten files are put back,
+//! created files and (empty) created folders are removed, and the registry file is restored
+//! byte for byte. Each write goes through a temporary file and a rename; a rollback that fails
+//! part-way can simply be run again.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::import::lock::ImportLock;
+use crate::registry::backend::write_atomically;
+use crate::server::ServerImage;
+
+use super::{
+    copy_hashed, find, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE, POINT_DIR,
+    REGISTRY_COPY,
+};
+
+/// What a rollback did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Rollback {
+    /// The restore point used.
+    pub point: String,
+    /// Whether the registry file had changed and was put back.
+    pub registry_restored: bool,
+    /// Overwritten files put back.
+    pub files_restored: usize,
+    /// Created files removed.
+    pub files_removed: usize,
+    /// Created folders removed.
+    pub dirs_removed: usize,
+    /// What could not be undone exactly, such as a created folder someone filled since.
+    pub warnings: Vec<String>,
+}
+
+/// Rolls `image` back to the restore point `name` (the newest when `None`), holding the
+/// import lock meanwhile.
+///
+/// # Errors
+///
+/// `ErrorKind::Refused` when the server is in use or the restore point is damaged,
+/// `ErrorKind::Usage` when there is no such restore point, I/O errors otherwise.
+pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollback> {
+    let _lock = ImportLock::acquire(image, "rollback")?;
+    let point = find(image, name)?;
+    rollback(image, &point)
+}
+
+/// Rolls `image` back to `point`. The caller holds the import lock.
+///
+/// # Errors
+///
+/// As [`rollback_image`].
+pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
+    let saved = point.point_dir();
+    verify_copies(point, &saved)?;
+    let install = image.install_dir();
+    let manifest = &point.manifest;
+    let mut done = Rollback {
+        point: manifest.name.clone(),
+        ..Rollback::default()
+    };
+    for file in &manifest.overwritten {
+        let copy = saved.join(FILES_DIR).join(relative_path(&file.path));
+        put_back(&copy, &install.join(relative_path(&file.path)))?;
+        done.files_restored += 1;
+    }
+    for relative in &manifest.created_files {
+        let path = install.join(relative_path(relative));
+        match fs::remove_file(&path) {
+            Ok(()) => done.files_removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("removing", &path, e)),
+        }
+    }
+    for relative in manifest.created_dirs.iter().rev() {
+        remove_created_dir(&install.join(relative_path(relative)), &mut done);
+    }
+    done.registry_restored =
+        restore_registry(image, &saved.join(REGISTRY_COPY), &manifest.registry)?;
+    mark_rolled_back(point)?;
+    Ok(done)
+}
+
+fn verify_copies(point: &RestorePoint, saved: &Path) -> Result<()> {
+    let manifest = &point.manifest;
+    check_copy(&saved.join(REGISTRY_COPY), &manifest.registry)?;
+    for file in &manifest.overwritten {
+        check_copy(&saved.join(FILES_DIR).join(relative_path(&file.path)), file)?;
+    }
+    Ok(())
+}
+
+fn check_copy(copy: &Path, expected: &SavedFile) -> Result<()> {
+    let actual = hash_file(copy)?;
+    if actual != (expected.size, expected.sha256.clone()) {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "restore point copy {} of {} is damaged (its SHA-256 no longer matches)",
+                copy.display(),
+                expected.path
+            ),
+        )
+        .with_hint("Nothing was changed. Choose another restore point with `--list`."));
+    }
+    Ok(())
+}
+
+fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let mut file = fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
+    copy_hashed(&mut file, &mut io::sink()).map_err(|e| Error::io("reading", path, e))
+}
+
+fn put_back(copy: &Path, original: &Path) -> Result<()> {
+    if let Some(parent) = original.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+    }
+    let mut input = fs::File::open(copy).map_err(|e| Error::io("reading", copy, e))?;
+    write_atomically(original, |out| io::copy(&mut input, out).map(|_| ()))
+}
+
+fn remove_created_dir(path: &Path, done: &mut Rollback) {
+    match fs::remove_dir(path) {
+        Ok(()) => done.dirs_removed += 1,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(_) => done.warnings.push(format!(
+            "folder {} was created by the import but holds other files now; it was kept",
+            path.display()
+        )),
+    }
+}
+
+/// Puts the registry file back unless it is already identical; returns whether it wrote.
+fn restore_registry(image: &ServerImage, copy: &Path, saved: &SavedFile) -> Result<bool> {
+    let current = image.registry_file();
+    if current.is_file() && hash_file(current)? == (saved.size, saved.sha256.clone()) {
+        return Ok(false);
+    }
+    put_back(copy, current)?;
+    Ok(true)
+}
+
+fn mark_rolled_back(point: &RestorePoint) -> Result<()> {
+    let mut manifest = point.manifest.clone();
+    manifest.rolled_back = Some(chrono::Local::now().to_rfc3339());
+    let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+    let path = point.dir.join(POINT_DIR).join(MANIFEST_FILE);
+    write_atomically(&path, |out| out.write_all(&json))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::fixture::{self, ImageSource};
+    use crate::import::{self, Mode, Nodes, Request};
+    use crate::progress::NoProgress;
+
+    #[test]
+    fn a_damaged_restore_point_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let mut source = ImageSource::export(&image, "all");
+        fs::remove_file(image.install_dir().join("Server/LRA/LRAConfig.xml")).unwrap();
+        let extract = tempfile::tempdir().unwrap();
+        let request = Request {
+            server: dir.path().to_path_buf(),
+            extract_to: extract.path().to_path_buf(),
+            mode: Mode::Recovery,
+            nodes: Nodes::All,
+            restore_point: true,
+            plan_only: false,
+            force: false,
+            dev_mode: false,
+            map_server: Vec::new(),
+            map_site: Vec::new(),
+            new_telephony_platform: false,
+            per_item_report: false,
+        };
+        import::run(&request, &mut source, &NoProgress).unwrap();
+        let point = find(&image, None).unwrap();
+        let copy = point.point_dir().join(REGISTRY_COPY);
+        let mut bytes = fs::read(&copy).unwrap();
+        bytes[10] ^= 1;
+        fs::write(&copy, bytes).unwrap();
+        let after_import = fixture::snapshot(dir.path());
+
+        let error = rollback_image(&image, None).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Refused);
+        assert!(error.message().contains("damaged"), "{}", error.message());
+        assert_eq!(fixture::snapshot(dir.path()), after_import);
+    }
+
+    #[test]
+    fn asking_for_a_restore_point_that_is_not_there_lists_those_that_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let error = rollback_image(&image, Some("20990101-000000")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Usage);
+        assert!(error.hint().unwrap().contains("--no-restore-point"));
+    }
+}
