@@ -185,6 +185,7 @@ impl<'p> ArchiveWriter<'p> {
             level: self.level,
             workers: self.workers,
             created: inner::zip_time_of(self.header.created.naive_local()),
+            min_part_bytes: inner::MIN_PART_BYTES,
         };
         let built = inner::build_all(&self.components, &self.dest_dir, settings, self.progress);
         self.progress.end_phase();
