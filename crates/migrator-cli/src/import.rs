@@ -7,13 +7,14 @@
 //! plan or the report (text, or JSON with `--json`). The exit code follows the report's
 //! status: 0 completed, 1 completed with warnings, the failure's own code otherwise.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use migrator_core::import::archive_source::ArchiveSource;
 use migrator_core::import::report::{self, Report, Status};
 use migrator_core::import::{self, Mode, Nodes, Outcome, Planned, Request};
 use migrator_core::rules::NameMapping;
-use migrator_core::Result;
+use migrator_core::{Error, ErrorKind, Result};
 
 use crate::exit;
 use crate::password::PasswordArgs;
@@ -88,7 +89,7 @@ pub fn run(args: Args) -> Result<u8> {
     progress.finish(if args.plan { "plan" } else { "import" });
     match outcome {
         Outcome::Planned(planned) => print_plan(&planned, &args),
-        Outcome::Imported(report) => Ok(print_report(&report, &args)),
+        Outcome::Imported(report) => print_report(&report, &args),
     }
 }
 
@@ -113,17 +114,26 @@ fn request(args: &Args) -> Request {
 }
 
 fn print_plan(planned: &Planned, args: &Args) -> Result<u8> {
-    if args.json {
-        println!("{:#}", report::plan_json(planned));
-    } else {
-        print!("{}", report::plan_text(planned, args.show_kept));
+    match args.json {
+        true => print_json(&report::plan_document(planned))?,
+        false => print!("{}", report::plan_text(planned, args.show_kept)),
     }
     Ok(exit::SUCCESS)
 }
 
-fn print_report(report: &Report, args: &Args) -> u8 {
+/// Writes a JSON document to standard output as it serializes, without a copy in memory.
+fn print_json(document: &impl serde::Serialize) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, document)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("writing", Path::new("standard output"), e))
+}
+
+fn print_report(report: &Report, args: &Args) -> Result<u8> {
     if args.json {
-        println!("{:#}", report.to_json());
+        print_json(&report.document())?;
     } else {
         print!("{}", report.summary());
         if let Some(folder) = &report.folder {
@@ -140,5 +150,5 @@ fn print_report(report: &Report, args: &Args) -> u8 {
         }
         _ => {}
     }
-    u8::try_from(code).unwrap_or(exit::code_of(migrator_core::ErrorKind::Internal))
+    Ok(u8::try_from(code).unwrap_or(exit::code_of(ErrorKind::Internal)))
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::registry::backend::write_atomically;
+use crate::registry::backend::sync_dir;
 use crate::registry::RegTree;
 use crate::server::ServerImage;
 
@@ -132,6 +132,13 @@ pub fn apply(
             }
         }
     }
+    if let Err(error) = sync_written(plan, &applied.outcomes) {
+        note_failure(&mut applied, "files", "the copied files".into(), error);
+        if options.stop_at_failure {
+            options.progress.end_phase();
+            return applied;
+        }
+    }
     if plan.writes_registry() {
         store_registry(image, &tree, plan, &options, &mut applied);
     }
@@ -178,13 +185,42 @@ fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Res
     }
 }
 
-/// Copies `source` over `destination` through a temporary file in the destination folder.
+/// Copies `source` over `destination` through a temporary file in the destination folder,
+/// renamed into place when complete. File to file, so the kernel copies the bytes.
 fn copy_file(source: &Path, destination: &Path) -> Result<()> {
-    if let Some(parent) = destination.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-    }
+    let folder = destination.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(folder).map_err(|e| Error::io("creating", folder, e))?;
     let mut input = fs::File::open(source).map_err(|e| Error::io("reading", source, e))?;
-    write_atomically(destination, |out| io::copy(&mut input, out).map(|_| ()))
+    let mut temp = tempfile::Builder::new()
+        .prefix(".migrator-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| Error::io("creating a temporary file in", folder, e))?;
+    io::copy(&mut input, temp.as_file_mut()).map_err(|e| Error::io("writing", destination, e))?;
+    // The temporary file is private; the imported one gets the extracted copy's permissions.
+    if let Ok(meta) = input.metadata() {
+        let _ = temp.as_file().set_permissions(meta.permissions());
+    }
+    temp.persist(destination)
+        .map_err(|e| Error::io("replacing", destination, e.error))?;
+    Ok(())
+}
+
+/// Makes the copied files durable before the registry, the last write, names them: one sync
+/// of each folder written rather than one per file.
+fn sync_written(plan: &Plan, outcomes: &[Outcome]) -> Result<()> {
+    let mut folders = std::collections::BTreeSet::new();
+    for (action, outcome) in plan.actions.iter().zip(outcomes) {
+        if let (Some(path), Outcome::Done) = (action.destination(), outcome) {
+            let file = fs::File::open(path).map_err(|e| Error::io("syncing", path, e))?;
+            file.sync_all().map_err(|e| Error::io("syncing", path, e))?;
+            folders.extend(path.parent().map(Path::to_path_buf));
+        }
+    }
+    for folder in folders {
+        sync_dir(&folder);
+    }
+    Ok(())
 }
 
 fn store_registry(
@@ -195,12 +231,17 @@ fn store_registry(
     applied: &mut Applied,
 ) {
     let file = image.registry_file();
+    let permissions = fs::metadata(file).map(|meta| meta.permissions());
     let stored = match options.fault {
         Some(fault) => fault(WriteStep::Registry).map_err(|e| Error::io("writing", file, e)),
         None => Ok(()),
     }
     .and_then(|()| image.store_registry(tree));
     let Err(error) = stored else {
+        // Stored through a private temporary file: the registry file keeps its permissions.
+        if let Ok(permissions) = permissions {
+            let _ = fs::set_permissions(file, permissions);
+        }
         return;
     };
     // The registry is written as a whole, so every registry action shares its fate.

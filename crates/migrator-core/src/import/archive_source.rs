@@ -30,6 +30,7 @@ pub const NOT_IMPORTED: &str = "import policy: not imported";
 pub struct ArchiveSource {
     archive: Archive,
     origin: Origin,
+    extracted_to: Option<PathBuf>,
 }
 
 impl ArchiveSource {
@@ -50,7 +51,11 @@ impl ArchiveSource {
             cic_version: manifest.cic_version,
             components: manifest.components.iter().map(|c| c.name.clone()).collect(),
         };
-        Ok(ArchiveSource { archive, origin })
+        Ok(ArchiveSource {
+            archive,
+            origin,
+            extracted_to: None,
+        })
     }
 
     fn extract_all(
@@ -170,10 +175,17 @@ impl Source for ArchiveSource {
     ) -> Result<Vec<Incoming>> {
         let base = new_folder(dir, &archive_stem(self.archive.path()))?;
         let extracted = self.extract_all(components, &base, progress);
-        if extracted.is_err() {
-            let _ = fs::remove_dir_all(&base);
+        match extracted.is_err() {
+            true => {
+                let _ = fs::remove_dir_all(&base);
+            }
+            false => self.extracted_to = Some(base),
         }
         extracted
+    }
+
+    fn extraction_folder(&self) -> Option<&Path> {
+        self.extracted_to.as_deref()
     }
 }
 

@@ -88,6 +88,8 @@ pub struct Planned {
     pub log: RuleLog,
     /// The steps the administrator will have to take after the import.
     pub checklist: Checklist,
+    /// The stages run, with their times.
+    pub stages: Vec<report::StageTime>,
 }
 
 /// How [`run`] ended, when it got as far as planning.
@@ -128,6 +130,8 @@ pub fn run_with_fault(
         stages: Vec::new(),
         started: Local::now(),
         archive: source.describe(),
+        scratch: Vec::new(),
+        extraction: None,
     };
     let archive = run.archive.clone();
     run.stage(Stage::OpenVerify, &archive, |_| source.verify(progress))?;

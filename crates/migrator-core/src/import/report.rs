@@ -10,17 +10,17 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local};
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::checklist::Checklist;
 use crate::error::{Error, ErrorKind, Result};
-use crate::incoming::RuleLog;
+use crate::incoming::{Notice, RuleLog, Unresolved};
 use crate::registry::backend::write_atomically;
 use crate::restore::Rollback;
 
 use super::apply::Outcome;
-use super::plan::{Action, ActionKind, Plan, Tally};
+use super::plan::{Action, ActionKind, ComponentPlan, Plan, Tally};
 use super::stage::Stage;
 use super::{Mode, Planned};
 
@@ -135,6 +135,8 @@ pub struct Report {
     pub restore_point: Option<String>,
     /// The run's folder on the server.
     pub folder: Option<PathBuf>,
+    /// Where the archive's components were extracted (extract-only files stay there).
+    pub extraction: Option<PathBuf>,
     /// What the migration rules did.
     pub log: RuleLog,
     /// The steps left to the administrator, written as `checklist.md`.
@@ -164,43 +166,45 @@ impl Report {
         self.finished - self.started
     }
 
-    /// The report as JSON, with every item.
-    pub fn to_json(&self) -> serde_json::Value {
-        let actions: Vec<serde_json::Value> = self
-            .plan
-            .actions
-            .iter()
-            .zip(&self.outcomes)
-            .map(|(action, outcome)| with_outcome(action, outcome))
-            .collect();
-        json!({
-            "status": self.status,
-            "mode": self.mode,
-            "archive": self.archive,
-            "server": self.server,
-            "started": self.started.to_rfc3339(),
-            "finished": self.finished.to_rfc3339(),
-            "duration_seconds": seconds(self.duration()),
-            "restore_point": self.restore_point,
-            "folder": self.folder,
-            "stages": self.stages,
-            "components": self.counts,
-            "notes": self.notes,
-            "warnings": self.warnings,
-            "failure": self.failure,
-            "rollback": self.rollback,
-            "notices": self.log.notices,
-            "unresolved": self.log.unresolved,
-            "checklist": self.checklist,
-            "actions": actions,
-        })
+    /// The report as a JSON document with every item, serialized as it is written (the
+    /// items are not copied first).
+    pub fn document(&self) -> impl Serialize + '_ {
+        ReportDocument {
+            status: self.status,
+            mode: self.mode,
+            archive: &self.archive,
+            server: &self.server,
+            started: self.started.to_rfc3339(),
+            finished: self.finished.to_rfc3339(),
+            duration_seconds: seconds(self.duration()),
+            restore_point: self.restore_point.as_deref(),
+            folder: self.folder.as_deref(),
+            extraction: self.extraction.as_deref(),
+            stages: &self.stages,
+            components: &self.counts,
+            notes: &self.notes,
+            warnings: &self.warnings,
+            failure: self.failure.as_ref(),
+            rollback: self.rollback.as_ref(),
+            notices: &self.log.notices,
+            unresolved: &self.log.unresolved,
+            checklist: &self.checklist,
+            actions: WithOutcomes(&self.plan.actions, &self.outcomes),
+        }
     }
 
-    /// The report for people: the summary, the stages, then every action.
-    pub fn to_text(&self, show_kept: bool) -> String {
+    /// The report as a JSON value (see [`Report::document`]).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self.document()).expect("a report serializes")
+    }
+
+    /// The report for people: the summary and the stages; with `items`, every action too.
+    pub fn to_text(&self, items: bool) -> String {
         let mut out = self.summary();
         stages_section(&mut out, &self.stages);
-        out.push_str(&actions_text(&self.plan, Some(&self.outcomes), show_kept));
+        if items {
+            out.push_str(&actions_text(&self.plan, Some(&self.outcomes), true));
+        }
         out
     }
 
@@ -217,6 +221,9 @@ impl Report {
         if let Some(point) = &self.restore_point {
             let _ = writeln!(out, "Restore point:    {point}");
         }
+        if let Some(folder) = &self.extraction {
+            let _ = writeln!(out, "Extracted to:     {}", folder.display());
+        }
         if let Some(failure) = &self.failure {
             let _ = writeln!(out, "Failure:          {}", failure.message);
             if let Some(hint) = &failure.hint {
@@ -232,22 +239,23 @@ impl Report {
         out
     }
 
-    /// Writes the text report, the checklist, and with `per_item` the JSON report, into
-    /// `dir`.
+    /// Writes the text report (summary and stages), the checklist, and with `per_item` the
+    /// JSON report with every item, into `dir`.
     ///
     /// # Errors
     ///
     /// `ErrorKind::Input` when a file cannot be written.
     pub fn write(&self, dir: &Path, per_item: bool) -> Result<()> {
-        let text = self.to_text(true);
+        let text = self.to_text(false);
         write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
         let checklist = self.checklist.to_markdown();
         write_atomically(&dir.join(CHECKLIST), |out| {
             out.write_all(checklist.as_bytes())
         })?;
         if per_item {
-            let json = serde_json::to_vec_pretty(&self.to_json()).expect("a report serializes");
-            write_atomically(&dir.join(REPORT_JSON), |out| out.write_all(&json))?;
+            write_atomically(&dir.join(REPORT_JSON), |out| {
+                serde_json::to_writer_pretty(out, &self.document()).map_err(std::io::Error::from)
+            })?;
         }
         Ok(())
     }
@@ -292,24 +300,30 @@ pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
     table
 }
 
-/// The plan as JSON for programs: `status` is `Planned`.
-pub fn plan_json(planned: &Planned) -> serde_json::Value {
+/// The plan as a JSON document for programs: `status` is `Planned`.
+pub fn plan_document(planned: &Planned) -> impl Serialize + '_ {
     let plan = &planned.plan;
-    json!({
-        "status": "Planned",
-        "mode": plan.mode,
-        "archive": planned.archive,
-        "server": planned.server,
-        "changes": plan.change_count(),
-        "components": planned_counts(plan),
-        "order": plan.components,
-        "notes": planned.notes,
-        "warnings": planned.warnings,
-        "notices": planned.log.notices,
-        "unresolved": planned.log.unresolved,
-        "checklist": planned.checklist,
-        "actions": plan.actions,
-    })
+    PlanDocument {
+        status: "Planned",
+        mode: plan.mode,
+        archive: &planned.archive,
+        server: &planned.server,
+        changes: plan.change_count(),
+        stages: &planned.stages,
+        components: planned_counts(plan),
+        order: &plan.components,
+        notes: &planned.notes,
+        warnings: &planned.warnings,
+        notices: &planned.log.notices,
+        unresolved: &planned.log.unresolved,
+        checklist: &planned.checklist,
+        actions: &plan.actions,
+    }
+}
+
+/// The plan as a JSON value (see [`plan_document`]).
+pub fn plan_json(planned: &Planned) -> serde_json::Value {
+    serde_json::to_value(plan_document(planned)).expect("a plan serializes")
 }
 
 /// The plan for people: counts, notes, warnings, then every action.
@@ -342,13 +356,79 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
     out
 }
 
-fn with_outcome(action: &Action, outcome: &Outcome) -> serde_json::Value {
-    let mut value = serde_json::to_value(action).expect("an action serializes");
-    let result = serde_json::to_value(outcome).expect("an outcome serializes");
-    if let (Some(map), Some(result)) = (value.as_object_mut(), result.as_object()) {
-        map.extend(result.clone());
+/// The fields of the JSON report, in order.
+#[derive(Serialize)]
+struct ReportDocument<'a> {
+    status: Status,
+    mode: Mode,
+    archive: &'a str,
+    server: &'a str,
+    started: String,
+    finished: String,
+    duration_seconds: f64,
+    restore_point: Option<&'a str>,
+    folder: Option<&'a Path>,
+    extraction: Option<&'a Path>,
+    stages: &'a [StageTime],
+    components: &'a [Counts],
+    notes: &'a [String],
+    warnings: &'a [String],
+    failure: Option<&'a FailureReport>,
+    rollback: Option<&'a Rollback>,
+    notices: &'a [Notice],
+    unresolved: &'a [Unresolved],
+    checklist: &'a Checklist,
+    actions: WithOutcomes<'a>,
+}
+
+/// The fields of the JSON plan, in order.
+#[derive(Serialize)]
+struct PlanDocument<'a> {
+    status: &'static str,
+    mode: Mode,
+    archive: &'a str,
+    server: &'a str,
+    changes: usize,
+    stages: &'a [StageTime],
+    components: Vec<Counts>,
+    order: &'a [ComponentPlan],
+    notes: &'a [String],
+    warnings: &'a [String],
+    notices: &'a [Notice],
+    unresolved: &'a [Unresolved],
+    checklist: &'a Checklist,
+    actions: &'a [Action],
+}
+
+/// Each action with what happened to it: the action's fields, then `result` and `error`.
+struct WithOutcomes<'a>(&'a [Action], &'a [Outcome]);
+
+impl Serialize for WithOutcomes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut items = serializer.serialize_seq(Some(self.0.len()))?;
+        for (action, outcome) in self.0.iter().zip(self.1) {
+            items.serialize_element(&ActionOutcome(action, outcome))?;
+        }
+        items.end()
     }
-    value
+}
+
+struct ActionOutcome<'a>(&'a Action, &'a Outcome);
+
+impl Serialize for ActionOutcome<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        self.0.serialize_fields(&mut map)?;
+        match self.1 {
+            Outcome::Done => map.serialize_entry("result", "done")?,
+            Outcome::NotRun => map.serialize_entry("result", "not_run")?,
+            Outcome::Failed(error) => {
+                map.serialize_entry("result", "failed")?;
+                map.serialize_entry("error", error)?;
+            }
+        }
+        map.end()
+    }
 }
 
 fn counts_table(counts: &[Counts]) -> String {
@@ -430,7 +510,10 @@ fn actions_text(plan: &Plan, outcomes: Option<&[Outcome]>, show_kept: bool) -> S
             out.push_str(&action_line(action, outcome));
         }
         if kept > 0 {
-            let _ = writeln!(out, "  keep value        {kept} values only the server has (list them with --show-kept)");
+            let _ = writeln!(
+                out,
+                "  keep value        {kept} values only the server has (--show-kept lists them)"
+            );
         }
     }
     out

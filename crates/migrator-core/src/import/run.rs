@@ -4,7 +4,7 @@
 //! than an error.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local};
 
@@ -45,6 +45,10 @@ pub(super) struct Run<'a> {
     pub stages: Vec<StageTime>,
     pub started: DateTime<Local>,
     pub archive: String,
+    /// Folders this run made for extraction and rewriting, which a plan-only run removes.
+    pub scratch: Vec<PathBuf>,
+    /// Where the components were extracted.
+    pub extraction: Option<PathBuf>,
 }
 
 /// What the rules stage hands on.
@@ -144,6 +148,12 @@ impl Run<'_> {
         if extracted.is_err() && !existed {
             let _ = fs::remove_dir_all(folder);
         }
+        self.extraction = source.extraction_folder().map(Path::to_path_buf);
+        let made = match existed {
+            true => self.extraction.clone(),
+            false => Some(folder.clone()),
+        };
+        self.scratch.extend(made);
         extracted
     }
 
@@ -172,7 +182,9 @@ impl Run<'_> {
         let mut log = RuleLog::default();
         let applied = rules::apply_all(&ctx, incoming, &mut log);
         // Only rules that rewrite files leave something in the work folder.
-        let _ = fs::remove_dir(&work);
+        if fs::remove_dir(&work).is_err() {
+            self.scratch.push(work.clone());
+        }
         applied?;
         for component in incoming.iter_mut() {
             archive_source::apply_policy(component, ctx.site(), ctx.server());
@@ -205,8 +217,12 @@ impl Run<'_> {
         })
     }
 
-    /// `--plan`: hands the plan back; nothing was written to the server.
+    /// `--plan`: hands the plan back; nothing was written to the server, and what was
+    /// extracted for planning is removed again.
     pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+        for folder in self.scratch.iter().rev() {
+            let _ = fs::remove_dir_all(folder);
+        }
         Outcome::Planned(Box::new(Planned {
             archive: self.archive,
             server: prepared.target.server,
@@ -215,6 +231,7 @@ impl Run<'_> {
             warnings: planning.warnings,
             log: planning.log,
             checklist: planning.checklist,
+            stages: self.stages,
         }))
     }
 
@@ -222,7 +239,7 @@ impl Run<'_> {
     /// the report into the run's folder.
     pub fn execute(
         mut self,
-        prepared: Prepared,
+        mut prepared: Prepared,
         planning: Planning,
         fault: Option<&FaultHook>,
     ) -> Result<Outcome> {
@@ -238,18 +255,16 @@ impl Run<'_> {
             true => Some(self.restore_point(image, &folder, &planning.plan)?),
             false => None,
         };
+        // The plan no longer needs the target as loaded: apply works on it in place.
+        let tree = std::mem::take(&mut prepared.tree);
+        let image = &prepared.image;
         let applied = self.stage(Stage::Apply, "", |run| {
             let options = ApplyOptions {
                 progress: run.progress,
                 fault,
                 stop_at_failure: point.is_some(),
             };
-            Ok(apply::apply(
-                image,
-                prepared.tree.clone(),
-                &planning.plan,
-                options,
-            ))
+            Ok(apply::apply(image, tree, &planning.plan, options))
         })?;
         let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
         let shown = folder.display().to_string();
@@ -338,6 +353,7 @@ impl Run<'_> {
             rollback,
             restore_point: point.map(|p| p.name().to_string()),
             folder: Some(folder.to_path_buf()),
+            extraction: self.extraction.clone(),
             log,
             checklist,
         }

@@ -61,4 +61,9 @@ pub trait Source {
         dir: &Path,
         progress: &dyn Progress,
     ) -> Result<Vec<Incoming>>;
+
+    /// The folder the last extraction created, which a plan-only run removes again.
+    fn extraction_folder(&self) -> Option<&Path> {
+        None
+    }
 }

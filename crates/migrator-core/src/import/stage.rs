@@ -31,9 +31,9 @@ pub enum Stage {
 
 impl Stage {
     /// Whether the stage's own work reports progress phases (the archive's verify and
-    /// extraction do), so the stage itself does not open one.
+    /// extraction, and the writes of apply), so the stage itself does not open one.
     pub fn has_own_phases(self) -> bool {
-        matches!(self, Stage::OpenVerify | Stage::Extract)
+        matches!(self, Stage::OpenVerify | Stage::Extract | Stage::Apply)
     }
 }
 

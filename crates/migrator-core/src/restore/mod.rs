@@ -245,6 +245,9 @@ fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
     let (size, sha256) =
         copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
     output.sync_all().map_err(|e| Error::io("syncing", to, e))?;
+    if let Ok(meta) = input.metadata() {
+        let _ = output.set_permissions(meta.permissions());
+    }
     Ok(SavedFile {
         path: label.to_string(),
         size,

@@ -122,8 +122,14 @@ fn put_back(copy: &Path, original: &Path) -> Result<()> {
     if let Some(parent) = original.parent() {
         fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
     }
+    let permissions = fs::metadata(copy).map(|meta| meta.permissions());
     let mut input = fs::File::open(copy).map_err(|e| Error::io("reading", copy, e))?;
-    write_atomically(original, |out| io::copy(&mut input, out).map(|_| ()))
+    write_atomically(original, |out| io::copy(&mut input, out).map(|_| ()))?;
+    // The copy kept the original's permissions; a temporary file starts private.
+    if let Ok(permissions) = permissions {
+        let _ = fs::set_permissions(original, permissions);
+    }
+    Ok(())
 }
 
 fn remove_created_dir(path: &Path, done: &mut Rollback) {

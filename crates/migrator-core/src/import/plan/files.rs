@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 
 use crate::archive::names::unsafe_reason;
 use crate::error::{Error, ErrorKind, Result};
-use crate::incoming::{Destination, FilePolicy, Incoming, IncomingFile, RuleLog};
+use crate::incoming::{Destination, FilePolicy, Incoming, IncomingFile};
 use crate::layout;
 
+use super::rules_index::RuleIndex;
 use super::{Action, ActionKind, Item, Payload};
 
 /// Plans files, remembering what earlier components already planned.
@@ -38,7 +39,7 @@ impl<'a> FilePlanner<'a> {
     pub(super) fn plan(
         &mut self,
         component: &Incoming,
-        log: &RuleLog,
+        log: &RuleIndex,
         actions: &mut Vec<Action>,
     ) -> Result<usize> {
         let mut unchanged = 0;
@@ -53,7 +54,7 @@ impl<'a> FilePlanner<'a> {
                 Destination::ExtractOnly => {
                     let item = Item::Extracted(archive_path);
                     let mut action = Action::new(name, ActionKind::ExtractOnly, item, rule);
-                    action.detail = Some(format!("left in {}", file.source.display()));
+                    action.detail = Some("stays in the extraction folder".into());
                     action
                 }
                 Destination::Install(relative) => {

@@ -10,6 +10,7 @@
 
 mod files;
 mod registry;
+mod rules_index;
 mod shown;
 
 use std::path::{Path, PathBuf};
@@ -233,6 +234,15 @@ impl Action {
 impl Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
+        self.serialize_fields(&mut map)?;
+        map.end()
+    }
+}
+
+impl Action {
+    /// Writes the action's fields into a JSON object being built, so that a report can add
+    /// what happened to it.
+    pub fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         map.serialize_entry("component", &self.component)?;
         map.serialize_entry("action", &self.kind)?;
         map.serialize_entry("path", self.item.path())?;
@@ -251,7 +261,7 @@ impl Serialize for Action {
                 map.serialize_entry(key, text)?;
             }
         }
-        map.end()
+        Ok(())
     }
 }
 
@@ -330,9 +340,10 @@ pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -
         components: Vec::new(),
         actions: Vec::new(),
     };
+    let rules = rules_index::RuleIndex::new(log);
     for component in order::sorted(incoming, target.kind) {
-        let mut unchanged = registry::plan(component, &mut planned, log, &mut plan.actions)?;
-        unchanged += files.plan(component, log, &mut plan.actions)?;
+        let mut unchanged = registry::plan(component, &mut planned, &rules, &mut plan.actions)?;
+        unchanged += files.plan(component, &rules, &mut plan.actions)?;
         plan.components.push(ComponentPlan {
             name: component.component.clone(),
             order_reason: order::reason(&component.component, target.kind),

@@ -7,12 +7,14 @@
 
 use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
-use crate::incoming::{Incoming, RuleChange, RuleLog, MERGED, RENAMED_FROM};
+use crate::incoming::{Incoming, RuleChange, MERGED, RENAMED_FROM};
 use crate::layout;
-use crate::registry::{fold, is_within, join, Key, RegTree, Value};
+use crate::registry::{fold, is_within, Key, RegTree, Value};
 use crate::server::ii_key;
 
+use super::super::archive_source::NOT_IMPORTED;
 use super::super::order;
+use super::rules_index::RuleIndex;
 use super::shown::{is_secret_value, show_value};
 use super::{Action, ActionKind, Item, Payload};
 
@@ -53,9 +55,13 @@ impl<'a> Exclusions<'a> {
     }
 
     fn value(&self, key: &str, name: &str) -> bool {
+        if self.values.is_empty() {
+            return false;
+        }
+        let (key, name) = (fold(key), fold(name));
         self.values
             .iter()
-            .any(|(k, n, _)| fold(k) == fold(key) && fold(n) == fold(name))
+            .any(|(k, n, _)| fold(k) == key && fold(n) == name)
     }
 }
 
@@ -80,7 +86,7 @@ impl Roots {
 pub(super) fn plan(
     component: &Incoming,
     planned: &mut RegTree,
-    log: &RuleLog,
+    log: &RuleIndex,
     actions: &mut Vec<Action>,
 ) -> Result<usize> {
     if component.tree.is_empty() {
@@ -95,7 +101,7 @@ pub(super) fn plan(
         target: ii_key(planned).map_or(incoming_root, |(path, _)| path),
     };
     let exclusions = Exclusions::of(component);
-    skip_actions(component, &exclusions, &roots, actions);
+    skip_actions(component, &exclusions, &roots, log, actions);
 
     let mut planner = KeyPlanner {
         component: &component.component,
@@ -128,12 +134,18 @@ fn skip_actions(
     component: &Incoming,
     exclusions: &Exclusions,
     roots: &Roots,
+    log: &RuleIndex,
     actions: &mut Vec<Action>,
 ) {
     let name = &component.component;
     for (path, rule) in &exclusions.keys {
         let item = Item::Key(roots.map(path));
-        actions.push(Action::new(name, ActionKind::Skip, item, Some(*rule)));
+        // Data the catalog does not import is named by the rule that also left it out.
+        let rule = match *rule == NOT_IMPORTED {
+            true => log.rule_for(path).unwrap_or(rule),
+            false => rule,
+        };
+        actions.push(Action::new(name, ActionKind::Skip, item, Some(rule)));
     }
     for (key, value, rule) in &exclusions.values {
         let item = Item::Value {
@@ -161,7 +173,7 @@ struct KeyPlanner<'a> {
     /// Whether the component's rows are merged with the target's (the rule says which).
     merges: bool,
     planned: &'a mut RegTree,
-    log: &'a RuleLog,
+    log: &'a RuleIndex<'a>,
     exclusions: &'a Exclusions<'a>,
     actions: &'a mut Vec<Action>,
     unchanged: usize,
@@ -170,7 +182,8 @@ struct KeyPlanner<'a> {
 impl KeyPlanner<'_> {
     /// Plans the key at `path` (as in the archive, after the rules) written at `target`.
     fn key(&mut self, path: &str, target: &str, key: &Key) {
-        let change = self.log.change_for(path);
+        let position = self.log.position(path);
+        let change = position.map(|index| self.log.at(index));
         let existed = self.planned.find(target).is_some();
         // A key without values of its own that only leads to others is structure: neither
         // counted as unchanged nor a reason to list the target's values as kept.
@@ -180,11 +193,7 @@ impl KeyPlanner<'_> {
         } else if !existed {
             self.create(path, target, change);
         }
-        for value in key.values() {
-            if !self.exclusions.value(path, value.name()) {
-                self.value(path, target, key, value);
-            }
-        }
+        self.values(path, target, key, position);
         if existed && !structural {
             self.keep_target_values(target, key);
         }
@@ -206,31 +215,34 @@ impl KeyPlanner<'_> {
         self.planned.ensure(target);
     }
 
-    fn value(&mut self, path: &str, target: &str, key: &Key, value: &Value) {
-        let change = self.log.change_for(&join(path, value.name()));
-        let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
+    /// Plans the values of `key`, writing them into the planned tree as it goes.
+    fn values(&mut self, path: &str, target: &str, key: &Key, position: Option<usize>) {
+        // Field by field, so the target key is looked up once for all its values.
         let target_key = self.planned.ensure(target);
-        let secret =
-            is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
-        let (kind, old) = match target_key.value(value.name()) {
-            Some(old) if old.kind() == value.kind() && old.data() == value.data() => {
-                self.unchanged += 1;
-                return;
+        for value in key.values() {
+            if self.exclusions.value(path, value.name()) {
+                continue;
             }
-            Some(old) => (ActionKind::OverwriteValue, Some(show_value(old, secret))),
-            None => (ActionKind::SetValue, None),
-        };
-        target_key.set_value(value.clone());
-        let kind = if merged { ActionKind::Merge } else { kind };
-        let item = Item::Value {
-            key: target.to_string(),
-            name: value.name().to_string(),
-        };
-        let mut action = self.action(kind, item, change.map(|c| c.rule));
-        action.old = old;
-        action.new = Some(show_value(value, secret));
-        action.payload = Payload::Value(value.clone());
-        self.actions.push(action);
+            let Some((kind, old)) = compare(target_key, value) else {
+                self.unchanged += 1;
+                continue;
+            };
+            let change = self.log.change_for_child(position, path, value.name());
+            let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
+            let secret =
+                is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
+            let item = Item::Value {
+                key: target.to_string(),
+                name: value.name().to_string(),
+            };
+            let kind = if merged { ActionKind::Merge } else { kind };
+            let mut action = Action::new(self.component, kind, item, change.map(|c| c.rule));
+            action.old = old.map(|old| show_value(&old, secret));
+            action.new = Some(show_value(value, secret));
+            action.payload = Payload::Value(value.clone());
+            self.actions.push(action);
+            target_key.set_value(value.clone());
+        }
     }
 
     /// Lists the values of an existing target key that the archive does not have.
@@ -254,5 +266,15 @@ impl KeyPlanner<'_> {
 
     fn action(&self, kind: ActionKind, item: Item, rule: Option<&'static str>) -> Action {
         Action::new(self.component, kind, item, rule)
+    }
+}
+
+/// What writing `value` into `target_key` does: nothing when it is already there, else an
+/// overwrite (with the value replaced) or a new value.
+fn compare(target_key: &Key, value: &Value) -> Option<(ActionKind, Option<Value>)> {
+    match target_key.value(value.name()) {
+        Some(old) if old.kind() == value.kind() && old.data() == value.data() => None,
+        Some(old) => Some((ActionKind::OverwriteValue, Some(old.clone()))),
+        None => Some((ActionKind::SetValue, None)),
     }
 }
