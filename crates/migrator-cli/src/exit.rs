@@ -181,11 +181,14 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// How `println!` starts its panic message when the output cannot be written.
 const STDOUT_FAILED: &str = "failed printing to stdout";
+/// How `eprintln!` starts its panic message when the error output cannot be written.
+const STDERR_FAILED: &str = "failed printing to stderr";
 
-/// `println!` panics so when stdout was closed by the reader (`migrator nodes | head`).
+/// `println!` (or `eprintln!`) panics so when the reader closed the pipe
+/// (`migrator nodes | head`).
 fn is_pipe_closed(message: &str) -> bool {
-    message.starts_with(STDOUT_FAILED)
-        && (message.contains("os error 32") || message.contains("os error 232"))
+    let printing = message.starts_with(STDOUT_FAILED) || message.starts_with(STDERR_FAILED);
+    printing && (message.contains("os error 32") || message.contains("os error 232"))
 }
 
 fn log_hint() -> String {
@@ -264,6 +267,9 @@ mod tests {
     fn closed_stdout_panics_are_recognised() {
         assert!(is_pipe_closed(
             "failed printing to stdout: Broken pipe (os error 32)"
+        ));
+        assert!(is_pipe_closed(
+            "failed printing to stderr: Broken pipe (os error 32)"
         ));
         assert!(!is_pipe_closed("index out of bounds"));
         assert!(!is_pipe_closed(

@@ -20,6 +20,7 @@ mod logging;
 mod nodes;
 mod password;
 mod progress;
+mod resolve_parameters;
 mod rollback;
 mod sample;
 mod server_info;
@@ -71,6 +72,8 @@ enum Command {
     Wizard(wizard::Args),
     /// Put the recent logs, reports and checklists into one zip for support.
     SupportBundle(support_bundle::Args),
+    /// Settle the _migrated server parameters and IP tables a Migration import left.
+    ResolveParameters(resolve_parameters::Args),
 }
 
 fn main() -> ExitCode {
@@ -134,6 +137,7 @@ fn start(
         Command::Import(args) => import::run(args),
         Command::Rollback(args) => rollback::run(args),
         Command::SupportBundle(args) => support_bundle::run(args, session),
+        Command::ResolveParameters(args) => resolve_parameters::run(args),
         Command::Wizard(args) => wizard::run(args),
         Command::Sample(args) => sample::run(args),
         Command::Demo(args) => demo::run(args),

@@ -200,7 +200,7 @@ fn install_interrupt_handler() {
             if flag.swap(true, Ordering::Relaxed) {
                 std::process::exit(INTERRUPT_EXIT);
             }
-            eprintln!("\nstopping: removing what was written (Ctrl-C again to quit at once)");
+            eprintln!("\nstopping and cleaning up (Ctrl-C again to quit at once)");
         };
         // Without a handler Ctrl-C still stops the run, only less tidily; nothing to report.
         let _ = ctrlc::set_handler(handler);

@@ -104,7 +104,7 @@ fn headline(summary: &SampleSummary) -> String {
         format!(", site {}", id.site)
     };
     format!(
-        "wrote a {} {} sample {:?}{site}, CIC {}, seed {} to {}\n  \
+        "wrote a {} {} sample {:?}{site}, release {}, seed {} to {}\n  \
          {} files, {}; registry: {} keys, {} values\n",
         summary.size,
         id.kind.product_name(),

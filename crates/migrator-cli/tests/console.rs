@@ -47,6 +47,11 @@ fn vendor_example_one_exports_everything_with_a_password() {
     assert!(name.starts_with("calliope_"), "{name}");
     assert!(seven_zip_ok(&found[0], "foo"));
     assert!(!seven_zip_ok(&found[0], "bar"));
+    let log = cli_common::all_logs(tmp.path());
+    assert!(
+        log.contains("-password=********"),
+        "the command line is logged masked"
+    );
 }
 
 #[test]

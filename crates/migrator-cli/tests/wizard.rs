@@ -148,3 +148,56 @@ fn without_a_terminal_the_wizard_refuses_with_a_hint() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("needs a terminal"));
 }
+
+#[test]
+fn a_keystroke_driven_import_runs_and_shows_the_report_and_checklist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let calliope = sample_image(&tmp.path().join("calliope"), "calliope", "Indy", "2016 R1");
+    let helios = sample_image(&tmp.path().join("helios"), "helios", "Chicago", "2023 R3");
+    let out = tmp.path().join("exports");
+    let export = migrator(tmp.path())
+        .args(["export", "--nodes", "Users", "--server"])
+        .arg(&calliope)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(export.status.success());
+    let archive = archives(&out).remove(0);
+    let extraction = tmp.path().join("extracted");
+
+    let mut wizard = Terminal::start(
+        tmp.path(),
+        &["wizard", "--server", helios.to_str().unwrap()],
+    );
+    wizard.wait_for("Welcome");
+    wizard.press(ENTER);
+    wizard.wait_for("Task Selection");
+    wizard.press(DOWN);
+    wizard.wait_for("(•) Import configuration data");
+    wizard.press(ENTER);
+    wizard.wait_for("Configuration data file to import");
+    wizard.press(archive.to_str().unwrap());
+    wizard.press(TAB);
+    wizard.press(extraction.to_str().unwrap());
+    wizard.press(ENTER);
+    let screen = wizard.wait_for("Import Items");
+    assert!(
+        screen.contains("[x] Users") && screen.contains("[x] Workgroups"),
+        "{screen}"
+    );
+    wizard.press(ENTER);
+    let screen = wizard.wait_for("Import Confirmation");
+    assert!(screen.contains("(•) Migration"), "{screen}");
+    wizard.press(ENTER);
+    wizard.wait_for("Done. Press Enter to continue.");
+    wizard.press(ENTER);
+    let screen = wizard.wait_for("Import status:");
+    assert!(screen.contains("checklist:"), "{screen}");
+    assert!(screen.contains("Duration:"), "{screen}");
+    wizard.press(ENTER);
+    let code = wizard.exit_code();
+    assert!(code == 0 || code == 1, "{code}");
+    let reports = helios.join("I3/IC/Migrator/Imports");
+    assert_eq!(std::fs::read_dir(reports).unwrap().count(), 1);
+}

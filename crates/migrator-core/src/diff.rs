@@ -299,7 +299,9 @@ fn compare_registry(old: &RegTree, new: &RegTree, diff: &mut ComponentDiff) {
                     path: path.clone(),
                     change: Change::Removed,
                 });
-                let values = key.values().map(|v| one_sided(path, v, Change::Removed));
+                let values = key
+                    .values()
+                    .map(|v| one_sided(path, key, v, Change::Removed));
                 diff.values.extend(values);
             }
         }
@@ -310,7 +312,7 @@ fn compare_registry(old: &RegTree, new: &RegTree, diff: &mut ComponentDiff) {
                 path: path.clone(),
                 change: Change::Added,
             });
-            let values = key.values().map(|v| one_sided(path, v, Change::Added));
+            let values = key.values().map(|v| one_sided(path, key, v, Change::Added));
             diff.values.extend(values);
         }
     }
@@ -319,9 +321,9 @@ fn compare_registry(old: &RegTree, new: &RegTree, diff: &mut ComponentDiff) {
 fn compare_values(path: &str, old: &Key, new: &Key, out: &mut Vec<ValueChange>) {
     for value in old.values() {
         match new.value(value.name()) {
-            None => out.push(one_sided(path, value, Change::Removed)),
+            None => out.push(one_sided(path, old, value, Change::Removed)),
             Some(other) if other.kind() != value.kind() || other.data() != value.data() => {
-                let masked = is_secret(value.name());
+                let masked = is_secret_in(old, value) || is_secret_in(new, other);
                 out.push(ValueChange {
                     key: path.to_owned(),
                     name: shown_name(value),
@@ -336,13 +338,13 @@ fn compare_values(path: &str, old: &Key, new: &Key, out: &mut Vec<ValueChange>) 
     }
     for value in new.values() {
         if old.value(value.name()).is_none() {
-            out.push(one_sided(path, value, Change::Added));
+            out.push(one_sided(path, new, value, Change::Added));
         }
     }
 }
 
-fn one_sided(path: &str, value: &Value, change: Change) -> ValueChange {
-    let masked = is_secret(value.name());
+fn one_sided(path: &str, key: &Key, value: &Value, change: Change) -> ValueChange {
+    let masked = is_secret_in(key, value);
     let shown = Some(data(value, masked));
     let (old, new) = match change {
         Change::Removed => (shown, None),
@@ -364,6 +366,16 @@ fn shown_name(value: &Value) -> String {
     } else {
         value.name().to_owned()
     }
+}
+
+/// Whether `value` of `key` holds a secret: by its name, or as a value of a structured
+/// parameter of type Secrets (all but the type itself).
+fn is_secret_in(key: &Key, value: &Value) -> bool {
+    let secrets_parameter = key
+        .text(layout::STRUCTURED_TYPE)
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("Secrets"));
+    is_secret(value.name())
+        || (secrets_parameter && !value.name().eq_ignore_ascii_case(layout::STRUCTURED_TYPE))
 }
 
 /// Whether a value's name says it holds a secret.
@@ -497,6 +509,20 @@ mod tests {
             !json.contains("0badc0de") && !json.contains("feedbeef"),
             "{json}"
         );
+    }
+
+    #[test]
+    fn values_of_a_secrets_structured_parameter_are_masked() {
+        let key = |data: &str| {
+            tree(&[
+                (USERS, Value::sz(layout::STRUCTURED_TYPE, "Secrets")),
+                (USERS, Value::multi_sz(layout::STRUCTURED_VALUES, &[data])),
+            ])
+        };
+        let diff = diff_of(&key("s3cr3t-a"), &key("s3cr3t-b"));
+        assert_eq!(diff.values.len(), 1);
+        assert!(diff.values[0].masked);
+        assert_eq!(diff.values[0].new.as_ref().unwrap().data, MASK);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use common::*;
 fn run(program: &str, args: &[&str], dir: &Path) -> Output {
     Command::new(program)
         .args(args)
+        .env("LANG", "C.UTF-8")
         .current_dir(dir)
         .output()
         .unwrap_or_else(|e| panic!("{program} must be installed (scripts/test.sh does it): {e}"))
@@ -43,6 +44,18 @@ fn seven_zip_tests_an_encrypted_archive_clean_with_its_password_only() {
     assert!(listing.contains("Method = AES-256 Deflate"), "{listing}");
     assert!(listing.contains("Method = AES-256 Store"), "{listing}");
     assert_eq!(listing.matches("Encrypted = +").count(), 4, "{listing}");
+}
+
+#[test]
+fn seven_zip_takes_a_non_ascii_password_as_utf8() {
+    let fx = Fixture::new();
+    let path = fx.write(Some(&password("pässwörd€")));
+    let good = run(
+        "7zz",
+        &["t", "-ppässwörd€", path.to_str().unwrap()],
+        fx.dest.path(),
+    );
+    assert!(text(&good).contains("Everything is Ok"), "{}", text(&good));
 }
 
 #[test]

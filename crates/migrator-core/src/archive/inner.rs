@@ -26,7 +26,7 @@ use crate::progress::Progress;
 pub const LARGE_FILE: u64 = 0xF000_0000;
 
 /// Parts are never cut smaller than this, so small components stay in one piece.
-const MIN_PART_BYTES: u64 = 16 * 1024 * 1024;
+pub const MIN_PART_BYTES: u64 = 16 * 1024 * 1024;
 
 /// File extensions whose content is already compressed: deflating them again costs time and
 /// saves nothing, so they are stored.
@@ -44,6 +44,8 @@ pub struct Settings {
     pub workers: usize,
     /// The time given to entries that have no file behind them (the registry data).
     pub created: zip::DateTime,
+    /// The smallest part a component is cut into.
+    pub min_part_bytes: u64,
 }
 
 /// A finished inner ZIP: an unnamed temporary file, its size and SHA-256.
@@ -102,22 +104,11 @@ pub fn build_all(
     progress: &dyn Progress,
 ) -> Result<Vec<Built>> {
     let total: u64 = components.iter().map(ComponentInput::bytes).sum();
-    let target = (total / (settings.workers as u64 * 4)).max(MIN_PART_BYTES);
+    let target = (total / (settings.workers as u64 * 4)).max(settings.min_part_bytes);
     let mut parts = plan_parts(components, target);
     parts.sort_by_key(|p| std::cmp::Reverse(p.bytes));
 
-    let slots: Vec<Mutex<Slot>> = components
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            let count = parts.iter().filter(|p| p.component == i).count();
-            Mutex::new(Slot {
-                parts: (0..count).map(|_| None).collect(),
-                remaining: count,
-                built: None,
-            })
-        })
-        .collect();
+    let slots = empty_slots(components.len(), &parts);
     let work = Work {
         parts: &parts,
         slots: &slots,
@@ -131,18 +122,31 @@ pub fn build_all(
     if progress.cancelled() {
         return Err(super::cancelled());
     }
-    slots
-        .into_iter()
-        .map(|slot| {
-            let slot = slot.into_inner().unwrap_or_else(|e| e.into_inner());
-            slot.built.ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Internal,
-                    "a component's inner archive was not built",
-                )
+    slots.into_iter().map(take_built).collect()
+}
+
+/// One slot per component, expecting as many parts as were planned for it.
+fn empty_slots(components: usize, parts: &[Part<'_>]) -> Vec<Mutex<Slot>> {
+    (0..components)
+        .map(|component| {
+            let count = parts_of(parts, component);
+            Mutex::new(Slot {
+                parts: (0..count).map(|_| None).collect(),
+                remaining: count,
+                built: None,
             })
         })
         .collect()
+}
+
+fn take_built(slot: Mutex<Slot>) -> Result<Built> {
+    let slot = slot.into_inner().unwrap_or_else(|e| e.into_inner());
+    slot.built.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Internal,
+            "a component's inner archive was not built",
+        )
+    })
 }
 
 /// Cuts each component's files into parts of about `target` bytes, keeping file order.
@@ -467,6 +471,50 @@ mod tests {
         assert_eq!(
             with_registry, 2,
             "one registry entry per component, in its first part"
+        );
+    }
+
+    #[test]
+    fn parts_compressed_apart_join_into_one_sound_inner_zip() {
+        let source = tempfile::tempdir().unwrap();
+        let mut input = component(&[]);
+        for i in 0..12 {
+            let path = source.path().join(format!("f{i}"));
+            std::fs::write(&path, format!("file {i} ").repeat(300 * (i + 1))).unwrap();
+            input.files.push(FileInput {
+                archive_path: format!("Resources/f{i}.txt"),
+                size: std::fs::metadata(&path).unwrap().len(),
+                source: path,
+            });
+        }
+        let settings = Settings {
+            level: 6,
+            workers: 3,
+            created: zip::DateTime::default(),
+            min_part_bytes: 4000,
+        };
+        let parts = plan_parts(std::slice::from_ref(&input), 4000).len();
+        assert!(parts >= 4, "only {parts} parts");
+
+        let dest = tempfile::tempdir().unwrap();
+        let progress = crate::progress::NoProgress;
+        let mut built = build_all(&[input.clone()], dest.path(), settings, &progress).unwrap();
+        let mut zip = ZipArchive::new(&mut built[0].file).unwrap();
+        let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
+        let expected: Vec<String> = std::iter::once(REGISTRY_ENTRY.to_string())
+            .chain(input.files.iter().map(|f| f.archive_path.clone()))
+            .collect();
+        assert_eq!(names, expected);
+        for (i, file) in input.files.iter().enumerate() {
+            let mut entry = zip.by_index(i + 1).unwrap();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut text).unwrap();
+            assert_eq!(text, std::fs::read(&file.source).unwrap());
+        }
+        assert_eq!(built[0].bytes, input.bytes());
+        assert!(
+            dest.path().read_dir().unwrap().next().is_none(),
+            "no named temporary files"
         );
     }
 

@@ -107,7 +107,10 @@ impl Manifest {
             site: header.site.clone(),
             kind: header.kind,
             cic_version: header.cic_version,
-            created: header.created.fixed_offset().to_rfc3339(),
+            created: header
+                .created
+                .fixed_offset()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             components,
         }
     }

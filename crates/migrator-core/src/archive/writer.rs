@@ -185,6 +185,7 @@ impl<'p> ArchiveWriter<'p> {
             level: self.level,
             workers: self.workers,
             created: inner::zip_time_of(self.header.created.naive_local()),
+            min_part_bytes: inner::MIN_PART_BYTES,
         };
         let built = inner::build_all(&self.components, &self.dest_dir, settings, self.progress);
         self.progress.end_phase();
@@ -317,6 +318,37 @@ impl<'p> ArchiveWriter<'p> {
     }
 }
 
+/// Refuses `dest_dir` when it is the server's install folder `install_dir` or inside it: an
+/// archive there could be taken for, or overwrite, the server's own files. Call it before
+/// [`ArchiveWriter::create`] when exporting from a server.
+///
+/// # Errors
+///
+/// `Refused` as described; `Input` when `dest_dir` does not exist.
+pub fn check_destination(dest_dir: &Path, install_dir: &Path) -> Result<()> {
+    let dest = dest_dir
+        .canonicalize()
+        .map_err(|e| Error::io("opening", dest_dir, e))?;
+    let Ok(install) = install_dir.canonicalize() else {
+        // An install folder that does not exist cannot contain the destination.
+        return Ok(());
+    };
+    if dest.starts_with(&install) {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the destination {} is inside the server's install folder {}",
+                dest_dir.display(),
+                install_dir.display()
+            ),
+        )
+        .with_hint(
+            "Choose a folder outside the install tree, where no server file can be overwritten.",
+        ));
+    }
+    Ok(())
+}
+
 fn refuse_existing(path: &Path) -> Result<()> {
     if path.symlink_metadata().is_ok() {
         return Err(Error::new(
@@ -378,4 +410,26 @@ fn check_component(component: &ComponentInput, earlier: &[ComponentInput]) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_destination_in_the_install_tree_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let install = root.path().join("I3/IC");
+        let inside = install.join("Logs");
+        let outside = root.path().join("exports");
+        for dir in [&inside, &outside] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        for refused in [&install, &inside, &inside.join("..")] {
+            let error = check_destination(refused, &install).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Refused, "{}", refused.display());
+        }
+        assert!(check_destination(&outside, &install).is_ok());
+        assert!(check_destination(root.path(), &install).is_ok());
+    }
 }

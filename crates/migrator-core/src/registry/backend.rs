@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::regfile;
 use super::RegTree;
 use crate::error::{Error, ErrorKind, Result};
+use crate::layout;
 
 /// Loads and stores the registry subtree of one server.
 pub trait RegistryBackend {
@@ -57,8 +58,31 @@ impl RegistryBackend for RegFileBackend {
     }
 
     fn store(&self, tree: &RegTree) -> Result<()> {
-        write_atomically(&self.path, |out| regfile::write_export(tree, out))
+        // `reg export` of a server starts at the Interactive Intelligence key itself, even
+        // when that key has no values of its own; name it so the file reads the same.
+        let root = [layout::II_KEY, layout::II_KEY_WOW64]
+            .into_iter()
+            .find(|path| holds_only(tree, path));
+        write_atomically(&self.path, |out| match root {
+            Some(path) => regfile::write_export_at(tree, path, out),
+            None => regfile::write_export(tree, out),
+        })
     }
+}
+
+/// Whether the key at `path` exists and its ancestors hold nothing but the way to it.
+fn holds_only(tree: &RegTree, path: &str) -> bool {
+    let mut key = tree.root();
+    for part in super::split_path(path) {
+        if key.value_count() != 0 || key.subkey_count() != 1 {
+            return false;
+        }
+        match key.subkey(part) {
+            Some(child) => key = child,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Writes a file so that it appears only when complete: the content goes to a temporary file

@@ -206,7 +206,11 @@ fn rewrite_key(
     if place == Place::Attendant && node_type.is_some_and(|kind| same(&kind, SERVER_NODE)) {
         place = Place::AttendantServerNode;
     }
-    for value in key.values_mut() {
+    // Secrets are ciphertext bound to the source machine: never rewritten, only reset.
+    let secret = key
+        .text(layout::STRUCTURED_TYPE)
+        .is_some_and(|kind| same(&kind, layout::STRUCTURED_TYPE_SECRETS));
+    for value in key.values_mut().filter(|_| !secret) {
         let name = value.name().to_string();
         let before = strings_of(value);
         if rewrite_strings(value, |text| rewrite_reference(ctx, place, &name, text)) {

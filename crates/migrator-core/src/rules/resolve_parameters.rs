@@ -5,19 +5,26 @@
 //! other goes; a custom item (no original) is renamed back. Without a choice, differing pairs
 //! are shown and left as they are.
 //!
-//! [`plan`] reads a registry and says what would happen to each pair; [`apply`] does it. The
-//! command takes a restore point before applying. Values of parameters whose names suggest a
+//! [`plan`] reads a registry and says what would happen to each pair; [`apply`] does it;
+//! [`resolve`] does both on a server image, under the import lock and after taking a restore
+//! point that `migrator rollback` can return to. Values of parameters whose names suggest a
 //! secret are never shown.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::import::lock::ImportLock;
+use crate::import::plan::Plan as ImportPlan;
+use crate::import::Mode;
 use crate::layout;
+use crate::registry::backend::write_atomically;
 use crate::registry::{fold, join, Key, RegTree};
-use crate::server::{self, Identity};
+use crate::restore;
+use crate::server::{self, Identity, ServerImage, ServerKind};
 
 use super::support::strings_of;
 
@@ -212,6 +219,113 @@ fn plural(count: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+/// What [`resolve`] found and did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resolved {
+    /// The server.
+    pub server: String,
+    /// Every pair, with what happened to it.
+    pub pairs: Vec<Pair>,
+    /// How many pairs were changed on the server (none with `plan_only`).
+    pub changed: usize,
+    /// The run folder holding the restore point, when one was taken.
+    pub restore_point: Option<PathBuf>,
+}
+
+impl Resolved {
+    /// The pairs still left for the administrator: those whose data differs and for which no
+    /// side was chosen.
+    pub fn undecided(&self) -> usize {
+        self.pairs
+            .iter()
+            .filter(|p| p.resolution == Resolution::Undecided)
+            .count()
+    }
+}
+
+/// The name recorded as the "archive" of the restore point this command takes.
+pub const RESTORE_LABEL: &str = "resolve-parameters";
+
+/// Resolves the `_migrated` pairs of the CIC server image `image`. With `plan_only` it only
+/// says what it would do. Otherwise it holds the import lock, takes a restore point (the
+/// registry as it was, in a new run folder of the Migrator folder, so `migrator rollback`
+/// undoes it) and writes the registry once.
+///
+/// # Errors
+///
+/// `ErrorKind::Refused` for a Media Server, a running service or a held lock; `Input` for a
+/// registry that cannot be read or written.
+pub fn resolve(image: &ServerImage, keep: Option<Keep>, plan_only: bool) -> Result<Resolved> {
+    let lock = match plan_only {
+        true => ImportLock::check_free(image).map(|()| None)?,
+        false => Some(ImportLock::acquire(image, RESTORE_LABEL)?),
+    };
+    let mut tree = image.load_registry()?;
+    let identity = server::identity(&tree, image.registry_file())?;
+    check_target(image, &identity)?;
+    let pairs = plan(&tree, &identity, keep);
+    let mut resolved = Resolved {
+        server: identity.server.clone(),
+        pairs,
+        changed: 0,
+        restore_point: None,
+    };
+    let work = resolved
+        .pairs
+        .iter()
+        .any(|p| p.resolution != Resolution::Undecided);
+    if plan_only || !work {
+        return Ok(resolved);
+    }
+    let folder = restore::new_run_folder(image)?;
+    let empty = ImportPlan {
+        mode: Mode::Migration,
+        components: Vec::new(),
+        actions: Vec::new(),
+    };
+    restore::create(image, &folder, &empty, RESTORE_LABEL)?;
+    resolved.changed = apply(&mut tree, &identity, &resolved.pairs);
+    image.store_registry(&tree)?;
+    let record = folder.join(RECORD_FILE);
+    let json = serde_json::to_vec_pretty(&resolved.pairs).expect("pairs serialize");
+    write_atomically(&record, |out| out.write_all(&json))?;
+    resolved.restore_point = Some(folder);
+    drop(lock);
+    Ok(resolved)
+}
+
+/// What the command did, kept beside its restore point.
+pub const RECORD_FILE: &str = "resolve-parameters.json";
+
+fn check_target(image: &ServerImage, identity: &Identity) -> Result<()> {
+    if identity.kind != ServerKind::Cic {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "{} is an Interaction Media Server, which has no server parameters",
+                identity.server
+            ),
+        )
+        .with_hint("Run resolve-parameters on the CIC server the archive was imported into."));
+    }
+    let marker = image.dir().join(layout::SERVICE_RUNNING_MARKER);
+    if marker.exists() {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "the CIC service of {} is running ({} is present)",
+                identity.server,
+                marker.display()
+            ),
+        )
+        .with_hint(format!(
+            "Stop the CIC service first (for a server image, remove {} once it is stopped).",
+            layout::SERVICE_RUNNING_MARKER
+        )));
+    }
+    Ok(())
 }
 
 /// Carries out the resolutions; returns how many pairs changed.

@@ -26,21 +26,15 @@ use crate::sample::{self, SampleSpec, Size};
 use crate::server::{self, Identity, ServerImage, ServerKind};
 
 /// A generated sample image with its registry and identity.
-pub struct Sample {
+struct Sample {
     _dir: TempDir,
-    pub image: ServerImage,
-    pub tree: RegTree,
-    pub identity: Identity,
+    image: ServerImage,
+    tree: RegTree,
+    identity: Identity,
 }
 
 /// Writes a small sample image and reads it back as the import reads a server.
-pub fn sample(
-    kind: ServerKind,
-    version: &str,
-    site: &str,
-    server: &str,
-    paired: &[&str],
-) -> Sample {
+fn sample(kind: ServerKind, version: &str, site: &str, server: &str, paired: &[&str]) -> Sample {
     let dir = tempfile::tempdir().expect("temporary folder");
     let spec = SampleSpec {
         kind,
@@ -66,7 +60,7 @@ pub fn sample(
 
 /// Every component of a sample, as the import hands them to the rules after extraction: the
 /// manifest gives no install path.
-pub fn components(source: &Sample) -> Vec<Incoming> {
+fn components(source: &Sample) -> Vec<Incoming> {
     let selection = catalog::select("all", &Scope::of(&source.identity)).expect("selection");
     let collection = catalog::collect(
         &source.image,
@@ -104,7 +98,7 @@ pub fn components(source: &Sample) -> Vec<Incoming> {
 }
 
 /// Runs the rules of a Migration import of `source` onto `target`.
-pub fn migrate(
+fn migrate(
     source: &Sample,
     target: &Sample,
     options: RuleOptions,

@@ -68,7 +68,7 @@ impl Wave {
             rng.fill_bytes(&mut noise[..n * 2]);
             for i in 0..n {
                 let tone = table[(phase >> 22) as usize];
-                let hiss = i16::from_le_bytes([noise[2 * i], noise[2 * i + 1]]) >> 6;
+                let hiss = i16::from_le_bytes([noise[2 * i], noise[2 * i + 1]]) >> 8;
                 let sample = tone.saturating_add(hiss);
                 bytes[2 * i..2 * i + 2].copy_from_slice(&sample.to_le_bytes());
                 phase = phase.wrapping_add(step);
@@ -105,12 +105,18 @@ impl Wave {
     }
 }
 
-/// One period of a sine at a quarter of full scale.
+/// One period of a sine at a quarter of full scale, from Bhaskara I's approximation in integer
+/// arithmetic: floating-point `sin` may differ in its last bit between platforms, and the
+/// same sample must give the same bytes everywhere.
 fn sine_table() -> Vec<i16> {
-    (0..TABLE)
+    const HALF: i64 = (TABLE / 2) as i64;
+    (0..TABLE as i64)
         .map(|i| {
-            let angle = i as f64 * std::f64::consts::TAU / TABLE as f64;
-            (angle.sin() * 8_000.0) as i16
+            let k = i % HALF;
+            let product = k * (HALF - k);
+            let magnitude = 8_000 * 16 * product / (5 * HALF * HALF - 4 * product);
+            let signed = if i < HALF { magnitude } else { -magnitude };
+            signed as i16
         })
         .collect()
 }
@@ -153,6 +159,19 @@ mod tests {
         };
         assert_eq!(render(1), render(1));
         assert_ne!(render(1), render(2));
+    }
+
+    #[test]
+    fn the_tone_is_a_sine_within_a_percent() {
+        let table = sine_table();
+        for (i, &sample) in table.iter().enumerate() {
+            let angle = i as f64 * std::f64::consts::TAU / TABLE as f64;
+            let exact = angle.sin() * 8_000.0;
+            assert!(
+                (f64::from(sample) - exact).abs() < 80.0,
+                "{i}: {sample} vs {exact}"
+            );
+        }
     }
 
     #[test]

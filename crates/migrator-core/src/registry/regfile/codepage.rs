@@ -33,10 +33,10 @@ pub struct Undecodable {
 /// Decodes `bytes` in `code_page`. A byte the code page leaves undefined is an error rather
 /// than a replacement character, so no text is silently altered.
 ///
-/// # Panics
+/// # Errors
 ///
-/// Never; an unsupported code page decodes nothing and reports an empty prefix. Check
-/// [`is_supported`] first for a better message.
+/// [`Undecodable`] for a byte the code page leaves undefined, and (with an empty prefix) for
+/// a code page not in [`SUPPORTED`]; check [`is_supported`] first to tell the two apart.
 pub fn decode(code_page: u16, bytes: &[u8]) -> Result<String, Undecodable> {
     if let Some(encoding) = web_encoding(code_page) {
         return decode_web(encoding, bytes);
