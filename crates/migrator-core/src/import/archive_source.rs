@@ -29,6 +29,8 @@ pub const NOT_IMPORTED: &str = "import policy: not imported";
 /// An opened archive as the import's source.
 pub struct ArchiveSource {
     archive: Archive,
+    /// The archive's full path, as reports and restore points name it.
+    name: String,
     origin: Origin,
     extracted_to: Option<PathBuf>,
 }
@@ -51,8 +53,10 @@ impl ArchiveSource {
             cic_version: manifest.cic_version,
             components: manifest.components.iter().map(|c| c.name.clone()).collect(),
         };
+        let name = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         Ok(ArchiveSource {
             archive,
+            name: name.display().to_string(),
             origin,
             extracted_to: None,
         })
@@ -156,7 +160,7 @@ fn apply_registry_policy(incoming: &mut Incoming, site: &str, server: &str) {
 
 impl Source for ArchiveSource {
     fn describe(&self) -> String {
-        self.archive.path().display().to_string()
+        self.name.clone()
     }
 
     fn origin(&self) -> &Origin {
