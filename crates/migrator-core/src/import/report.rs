@@ -555,11 +555,12 @@ fn action_line(action: &Action, outcome: Option<&Outcome>) -> String {
 /// prefix every imported key shares.
 fn short_path(path: &str) -> &str {
     for root in [crate::layout::II_KEY, crate::layout::II_KEY_WOW64] {
-        if path.len() > root.len() + 1
-            && path.is_char_boundary(root.len() + 1)
-            && path[..root.len()].eq_ignore_ascii_case(root)
-        {
-            return &path[root.len() + 1..];
+        let head = path.get(..root.len());
+        let rest = path.get(root.len() + 1..).filter(|rest| !rest.is_empty());
+        if let (Some(head), Some(rest)) = (head, rest) {
+            if head.eq_ignore_ascii_case(root) && path.as_bytes()[root.len()] == b'\\' {
+                return rest;
+            }
         }
     }
     path

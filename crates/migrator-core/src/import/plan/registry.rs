@@ -72,11 +72,15 @@ struct Roots {
 }
 
 impl Roots {
+    /// `path` moved from the archive's root to the target's; paths outside stay as they are.
     fn map(&self, path: &str) -> String {
-        if self.incoming == self.target {
-            return path.to_string();
+        let rest = path
+            .get(self.incoming.len()..)
+            .filter(|_| is_within(path, self.incoming));
+        match rest {
+            Some(rest) if self.incoming != self.target => format!("{}{rest}", self.target),
+            _ => path.to_string(),
         }
-        format!("{}{}", self.target, &path[self.incoming.len()..])
     }
 }
 
