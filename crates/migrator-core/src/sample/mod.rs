@@ -7,8 +7,9 @@
 //! [`crate::version`]: user status in the user entry or under Live Data, attendant language
 //! folders `fr-fr` or `fr`, the dial plan classification class, the deprecated queue
 //! parameters. The content is made by one module per area (people, telephony, parameters,
-//! attendant, resources, services, media), each recording what it made under the container
-//! names of [`crate::server::counts`], so that a reader of the image can be checked against it.
+//! attendant, resources, services, site-wide settings, places, media), each recording what it
+//! made under the container names of [`crate::server::counts`], so that a reader of the image
+//! can be checked against it.
 
 mod attendant;
 mod image;
@@ -16,9 +17,11 @@ mod media;
 mod names;
 mod parameters;
 mod people;
+mod places;
 mod resources;
 mod scale;
 mod services;
+mod site;
 mod telephony;
 mod wave;
 mod writer;
@@ -168,6 +171,9 @@ fn build_cic(b: &mut image::Builder) {
     attendant::build(b, &people, &prompts);
     resources::build(b);
     services::build(b);
+    // Last, so that adding these left what the areas above generate as it was.
+    site::build(b);
+    places::build(b, &telephony);
 }
 
 /// The identity the sample's registry describes.

@@ -55,7 +55,7 @@ const SKILLS: &[&str] = &[
 ];
 
 /// Status messages users are seen in.
-const STATUSES: &[&str] = &[
+pub const STATUSES: &[&str] = &[
     "Available",
     "Available, Follow-Me",
     "At Lunch",

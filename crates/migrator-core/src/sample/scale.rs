@@ -116,6 +116,32 @@ pub struct Scale {
     pub proxy_groups: usize,
     /// IPA processes.
     pub ipa_processes: usize,
+    /// System parameters.
+    pub system_parameters: usize,
+    /// Password policies.
+    pub password_policies: usize,
+    /// Client configuration templates.
+    pub client_templates: usize,
+    /// Status messages (at least the ones users are seen in).
+    pub status_messages: usize,
+    /// Wrap-up categories.
+    pub wrap_up_categories: usize,
+    /// Wrap-up codes.
+    pub wrap_up_codes: usize,
+    /// Account codes.
+    pub account_codes: usize,
+    /// Schedules.
+    pub schedules: usize,
+    /// Locations.
+    pub locations: usize,
+    /// Layouts.
+    pub layouts: usize,
+    /// Station positions per layout (no more than there are stations).
+    pub positions_per_layout: usize,
+    /// IPA process templates.
+    pub ipa_templates: usize,
+    /// Speech recognition engines.
+    pub asr_engines: usize,
     /// Paired CIC servers of a Media Server sample, when none are named.
     pub command_servers: usize,
     /// Global properties of a Media Server sample.
@@ -147,6 +173,19 @@ const SMALL: Scale = Scale {
     handlers: 4,
     proxy_groups: 1,
     ipa_processes: 2,
+    system_parameters: 8,
+    password_policies: 2,
+    client_templates: 2,
+    status_messages: 12,
+    wrap_up_categories: 3,
+    wrap_up_codes: 8,
+    account_codes: 6,
+    schedules: 4,
+    locations: 2,
+    layouts: 1,
+    positions_per_layout: 6,
+    ipa_templates: 2,
+    asr_engines: 1,
     command_servers: 1,
     media_properties: 12,
 };
@@ -176,6 +215,19 @@ const MEDIUM: Scale = Scale {
     handlers: 40,
     proxy_groups: 3,
     ipa_processes: 8,
+    system_parameters: 40,
+    password_policies: 4,
+    client_templates: 6,
+    status_messages: 30,
+    wrap_up_categories: 6,
+    wrap_up_codes: 40,
+    account_codes: 60,
+    schedules: 20,
+    locations: 5,
+    layouts: 4,
+    positions_per_layout: 40,
+    ipa_templates: 6,
+    asr_engines: 2,
     command_servers: 3,
     media_properties: 40,
 };
@@ -205,6 +257,19 @@ const LARGE: Scale = Scale {
     handlers: 500,
     proxy_groups: 10,
     ipa_processes: 50,
+    system_parameters: 200,
+    password_policies: 10,
+    client_templates: 25,
+    status_messages: 80,
+    wrap_up_categories: 12,
+    wrap_up_codes: 300,
+    account_codes: 1_000,
+    schedules: 120,
+    locations: 30,
+    layouts: 20,
+    positions_per_layout: 100,
+    ipa_templates: 40,
+    asr_engines: 4,
     command_servers: 8,
     media_properties: 200,
 };

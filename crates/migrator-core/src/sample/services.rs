@@ -1,7 +1,7 @@
 //! The server's identity and its site-wide services in a CIC sample: install path, Setup
 //! Assistant state, the Directory Services pointers, Switchover, mail, IPA, Interaction
 //! Tracker, Interaction Recorder (with its master key file), the Log Retrieval Assistant, the
-//! Media Servers it uses and the CIC licence file.
+//! Media Servers it uses, its speech recognition engines and the CIC licence file.
 
 use rand::Rng;
 
@@ -9,6 +9,21 @@ use super::image::{Builder, Entry, FileContent};
 use super::names::{self, guid, opaque_hex};
 use crate::layout;
 use crate::server::counts;
+
+/// IPA process templates sites commonly start from, before generated ones.
+const IPA_TEMPLATES: &[&str] = &[
+    "Expense Approval",
+    "Vacation Request",
+    "New Hire Onboarding",
+    "Purchase Order",
+];
+
+/// Speech recognition engines, as the MRCP servers they reach.
+const ASR_ENGINES: &[(&str, &str)] = &[
+    ("Nuance Recognizer", "asr01.example.com"),
+    ("Google Speech", "asr02.example.com"),
+    ("Lumenvox ASR", "asr03.example.com"),
+];
 
 /// Writes what identifies the server: `Target`, Setup Assistant and the DS root pointers.
 pub fn setup(b: &mut Builder) {
@@ -61,6 +76,8 @@ pub fn build(b: &mut Builder) {
     recorder(b);
     lra(b);
     media_servers(b);
+    ipa_templates(b);
+    recognition(b);
 }
 
 /// The Media Servers this CIC server uses, with the properties Interaction Administrator
@@ -200,4 +217,75 @@ fn lra(b: &mut Builder) {
         layout::LRA_CONFIG_FILE.to_string(),
         FileContent::Bytes(text.as_bytes().to_vec()),
     );
+}
+
+/// The process templates IPA processes are designed from.
+fn ipa_templates(b: &mut Builder) {
+    for i in 0..b.scale.ipa_templates {
+        let name = match IPA_TEMPLATES.get(i) {
+            Some(name) => name.to_string(),
+            None => format!(
+                "{} Template {}",
+                names::pick(&mut b.rng, names::NOUNS),
+                i + 1
+            ),
+        };
+        let id = guid(&mut b.rng);
+        let version = b.rng.gen_range(1..6u32).to_string();
+        b.put(
+            layout::IPA_TEMPLATES,
+            Entry::new(&name)
+                .sz("Template Id", &id)
+                .sz("Version", &version)
+                .sz(
+                    "Description",
+                    &format!("Starting point for {name} processes"),
+                )
+                .sz("Category", names::FUNCTIONS[i % names::FUNCTIONS.len()]),
+        );
+    }
+    b.count(counts::IPA_TEMPLATES, b.scale.ipa_templates);
+}
+
+/// The speech recognition engines of this server (DS class `RecoASREngine`), each with its
+/// preloaded grammars, properties and MRCP servers.
+fn recognition(b: &mut Builder) {
+    let engines = format!("{}\\ASR Engines", layout::RECOGNITION);
+    for i in 0..b.scale.asr_engines {
+        let (name, host) = match ASR_ENGINES.get(i) {
+            Some(&(name, host)) => (name.to_string(), host.to_string()),
+            None => (
+                format!("MRCP Engine {}", i + 1),
+                format!("asr{:02}.example.com", i + 1),
+            ),
+        };
+        let mut engine = Entry::new(&name)
+            .sz("Class", "RecoASREngine")
+            .sz("Engine Type", "MRCP v2")
+            .flag("Active", i == 0);
+        let server = Entry::new(&host)
+            .sz("Address", &host)
+            .sz("Port", "5060")
+            .sz("Transport", "TCP");
+        let grammar = Entry::new("Yes No")
+            .sz("Language", "en-US")
+            .sz("URI", "builtin:grammar/boolean");
+        let confidence = b.rng.gen_range(40..70u32).to_string();
+        let properties = Entry::new("Properties")
+            .sz("confidencelevel", &confidence)
+            .sz("sensitivity", "50");
+        engine.0.insert_subkey(with_child("Servers", server));
+        engine
+            .0
+            .insert_subkey(with_child("Preloaded Grammars", grammar));
+        engine.0.insert_subkey(properties.0);
+        b.put(&engines, engine);
+    }
+}
+
+/// A key named `name` holding one child entry.
+fn with_child(name: &str, child: Entry) -> crate::registry::Key {
+    let mut key = Entry::new(name).0;
+    key.insert_subkey(child.0);
+    key
 }

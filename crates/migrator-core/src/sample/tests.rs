@@ -324,3 +324,68 @@ fn workgroup_members_match_user_memberships() {
         }
     }
 }
+
+#[test]
+fn site_settings_and_places_hold_what_other_entries_refer_to() {
+    let image = build(&cic("2023 R3")).unwrap();
+    let tree = &image.tree;
+    let names = |path: &str| -> Vec<String> {
+        let key = key(tree, path).unwrap();
+        key.subkeys().map(|k| k.name().to_string()).collect()
+    };
+    let (templates, statuses) = (
+        names(layout::CLIENT_TEMPLATES),
+        names(layout::STATUS_MESSAGES),
+    );
+    for user in key(tree, layout::USERS).unwrap().subkeys() {
+        let template = user.text("ClientTemplateConfiguration").unwrap();
+        assert!(templates.contains(&template), "{template}");
+    }
+    for status in key(tree, layout::LIVE_DATA_USER_STATUS).unwrap().subkeys() {
+        let text = status.text(layout::USER_STATUS).unwrap();
+        assert!(statuses.contains(&text), "{text}");
+    }
+    let categories = names(layout::WRAP_UP_CATEGORIES);
+    for code in key(tree, layout::WRAP_UP_CODES).unwrap().subkeys() {
+        assert!(categories.contains(&code.text("Category").unwrap()));
+    }
+    let (locations, layouts) = (names(layout::LOCATIONS), names(layout::LAYOUTS));
+    let stations = names(layout::WORKSTATIONS);
+    for station in key(tree, layout::WORKSTATIONS).unwrap().subkeys() {
+        assert!(locations.contains(&station.text("Location").unwrap()));
+    }
+    let positions = key(tree, layout::POSITIONS).unwrap();
+    assert!(positions.subkey_count() > 0);
+    for position in positions.subkeys() {
+        assert!(layouts.contains(&position.text("Layout").unwrap()));
+        assert!(stations.contains(&position.text("Station").unwrap()));
+    }
+    assert!(names(layout::SCHEDULES).contains(&"Business Hours".to_string()));
+    let engines = format!("{}\\ASR Engines", layout::RECOGNITION);
+    assert!(key(tree, &engines).is_some_and(|k| k.subkey_count() > 0));
+}
+
+#[test]
+fn site_settings_grow_with_the_size() {
+    let small = build(&cic("2023 R3")).unwrap().counts;
+    let medium = build(&spec(ServerKind::Cic, "2023 R3", "calliope", Size::Medium))
+        .unwrap()
+        .counts;
+    for container in [
+        server::counts::SYSTEM_PARAMETERS,
+        server::counts::STATUS_MESSAGES,
+        server::counts::WRAP_UP_CODES,
+        server::counts::ACCOUNT_CODES,
+        server::counts::SCHEDULES,
+        server::counts::LOCATIONS,
+        server::counts::POSITIONS,
+        server::counts::IPA_TEMPLATES,
+    ] {
+        let (s, m) = (small.get(container.name), medium.get(container.name));
+        assert!(
+            s.unwrap() > 0 && m.unwrap() > s.unwrap(),
+            "{}",
+            container.name
+        );
+    }
+}

@@ -182,6 +182,39 @@ pub const HANDLER_REGISTRATIONS: Container = cic(
 pub const IP_HANDLERS: Container = cic("IP Handlers", Subkeys(layout::IP_HANDLERS));
 /// IPA processes.
 pub const IPA_PROCESSES: Container = cic("IPA Processes", Subkeys(layout::IPA_PROCESSES));
+/// System parameters.
+pub const SYSTEM_PARAMETERS: Container =
+    cic("System Parameters", Subkeys(layout::SYSTEM_PARAMETERS));
+/// Settings of the default user.
+pub const DEFAULT_USER_SETTINGS: Container =
+    cic("Default User Settings", Values(layout::DEFAULT_USER));
+/// Password policies.
+pub const PASSWORD_POLICIES: Container =
+    cic("Password Policies", Subkeys(layout::PASSWORD_POLICIES));
+/// Client configuration templates.
+pub const CLIENT_TEMPLATES: Container = cic(
+    "Client Configuration Templates",
+    Subkeys(layout::CLIENT_TEMPLATES),
+);
+/// Status messages.
+pub const STATUS_MESSAGES: Container = cic("Status Messages", Subkeys(layout::STATUS_MESSAGES));
+/// Wrap-up categories.
+pub const WRAP_UP_CATEGORIES: Container =
+    cic("Wrap-up Categories", Subkeys(layout::WRAP_UP_CATEGORIES));
+/// Wrap-up codes.
+pub const WRAP_UP_CODES: Container = cic("Wrap-up Codes", Subkeys(layout::WRAP_UP_CODES));
+/// Account codes.
+pub const ACCOUNT_CODES: Container = cic("Account Codes", Subkeys(layout::ACCOUNT_CODES));
+/// Schedules.
+pub const SCHEDULES: Container = cic("Schedules", Subkeys(layout::SCHEDULES));
+/// Locations.
+pub const LOCATIONS: Container = cic("Locations", Subkeys(layout::LOCATIONS));
+/// Layouts.
+pub const LAYOUTS: Container = cic("Layouts", Subkeys(layout::LAYOUTS));
+/// Station positions on layouts.
+pub const POSITIONS: Container = cic("Positions", Subkeys(layout::POSITIONS));
+/// IPA process templates.
+pub const IPA_TEMPLATES: Container = cic("IPA Templates", Subkeys(layout::IPA_TEMPLATES));
 /// Interaction Recorder settings.
 pub const RECORDER_SETTINGS: Container = cic("Recorder Settings", Values(layout::RECORDER));
 /// Interaction Tracker settings.
@@ -220,14 +253,26 @@ pub const CONTAINERS: &[Container] = &[
     WORKGROUPS,
     ROLES,
     SKILLS,
+    PASSWORD_POLICIES,
+    CLIENT_TEMPLATES,
+    DEFAULT_USER_SETTINGS,
+    STATUS_MESSAGES,
+    WRAP_UP_CATEGORIES,
+    WRAP_UP_CODES,
+    ACCOUNT_CODES,
+    SCHEDULES,
     USER_LICENSES,
     STATION_LICENSES,
     WORKSTATIONS,
     IP_PHONES,
     IP_PHONE_PROXY_GROUPS,
+    LOCATIONS,
+    LAYOUTS,
+    POSITIONS,
     LINES,
     LINE_GROUPS,
     SERVER_PARAMETERS,
+    SYSTEM_PARAMETERS,
     STRUCTURED_PARAMETERS,
     IP_TABLES,
     DNIS_MAPPINGS,
@@ -247,6 +292,7 @@ pub const CONTAINERS: &[Container] = &[
     HANDLER_REGISTRATIONS,
     IP_HANDLERS,
     IPA_PROCESSES,
+    IPA_TEMPLATES,
     RECORDER_SETTINGS,
     TRACKER_SETTINGS,
     MEDIA_SETTINGS,
