@@ -145,6 +145,8 @@ pub fn run_with_fault(
         run.rules(&prepared, origin, &mut incoming)
     })?;
     let planning = run.stage(Stage::Plan, "", |run| run.plan(&prepared, &incoming, rules))?;
+    // The plan carries every value and file path it needs; the incoming trees can go.
+    drop(incoming);
     match request.plan_only {
         true => Ok(run.planned(prepared, planning)),
         false => run.execute(prepared, planning, fault),

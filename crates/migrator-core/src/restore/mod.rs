@@ -180,9 +180,10 @@ fn take(
     for action in &plan.actions {
         record(&mut manifest, action, &install, point)?;
     }
-    let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
     let path = point.join(MANIFEST_FILE);
-    write_atomically(&path, |out| out.write_all(&json))?;
+    write_atomically(&path, |out| {
+        serde_json::to_writer_pretty(out, &manifest).map_err(io::Error::from)
+    })?;
     Ok(RestorePoint {
         dir: run_dir.to_path_buf(),
         manifest,

@@ -156,9 +156,10 @@ fn restore_registry(image: &ServerImage, copy: &Path, saved: &SavedFile) -> Resu
 fn mark_rolled_back(point: &RestorePoint) -> Result<()> {
     let mut manifest = point.manifest.clone();
     manifest.rolled_back = Some(chrono::Local::now().to_rfc3339());
-    let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
     let path = point.dir.join(POINT_DIR).join(MANIFEST_FILE);
-    write_atomically(&path, |out| out.write_all(&json))
+    write_atomically(&path, |out| {
+        serde_json::to_writer_pretty(out, &manifest).map_err(io::Error::from)
+    })
 }
 
 #[cfg(test)]
