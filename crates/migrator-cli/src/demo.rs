@@ -313,11 +313,11 @@ fn import_target(demo: &mut Demo) -> Result<()> {
         "{}",
         shown::report_summary(report, &folder.join(REPORT_TEXT))
     );
-    println!("\nFull report:   {}", folder.join(REPORT_TEXT).display());
-    println!("Checklist:     {}", folder.join(CHECKLIST).display());
+    println!("\nReport file:    {}", folder.join(REPORT_TEXT).display());
+    println!("Checklist file: {}", folder.join(CHECKLIST).display());
     match point {
-        Some(point) => println!("Restore point: {point}, in {}", folder.display()),
-        None => println!("Restore point: none (nothing was changed)"),
+        Some(point) => println!("Restore point:  {point}, in {}", folder.display()),
+        None => println!("Restore point:  none (nothing was changed)"),
     }
     Ok(())
 }
