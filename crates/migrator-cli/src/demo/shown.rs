@@ -40,7 +40,7 @@ const KIND_ORDER: [ActionKind; 11] = [
 pub fn plan_summary(planned: &Planned) -> String {
     let plan = &planned.plan;
     let mut out = format!(
-        "{} changes planned for {} ({} mode); nothing is written until the import runs.\n\n",
+        "{} changes planned for {} ({} mode); the server is not changed until the import runs.\n\n",
         plan.change_count(),
         planned.server,
         plan.mode.as_str()
