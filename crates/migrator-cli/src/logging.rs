@@ -239,6 +239,7 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 fn install_subscriber(args: &LogArgs, run_id: &str, file: Option<File>) {
     let console = tracing_subscriber::fmt::layer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .event_format(ConsoleFormat)
         .with_writer(ConsoleSink)
         .with_filter(console_filter(args));

@@ -208,6 +208,22 @@ fn a_media_server_exports_its_own_components() {
 }
 
 #[test]
+fn exports_back_to_back_each_get_their_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = cic_image(&dir.path().join("calliope"));
+    let out = dir.path().join("out");
+    for _ in 0..2 {
+        let output = export(&image, &out, &["--nodes", "Users"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert_eq!(
+        archives(&out).len(),
+        2,
+        "the second export waits for a free file name"
+    );
+}
+
+#[test]
 fn an_export_into_the_install_tree_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let image = cic_image(&dir.path().join("calliope"));

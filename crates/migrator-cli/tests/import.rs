@@ -412,6 +412,47 @@ fn rollback_returns_the_server_exactly_to_its_state_before_the_import() {
 }
 
 #[test]
+fn rollback_to_an_older_point_undoes_the_later_imports_and_never_runs_twice() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    change_people(&image, true);
+    let before = snapshot(&image);
+    let first = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    change_people(&image, true);
+    let second = lab.import(&archive, &image, &lab.path("x2"), &["--mode", "recovery"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let points = json(&list)["restore_points"].as_array().unwrap().clone();
+    assert_eq!(points.len(), 2, "one restore point per import");
+    // The list shows the newest first.
+    let oldest = points[1]["name"].as_str().unwrap().to_string();
+
+    let rollback = lab.run(&["rollback", "--server", s(&image), &oldest]);
+    assert_eq!(rollback.status.code(), Some(0), "{}", stderr(&rollback));
+    let after = snapshot(&image);
+    let differing: Vec<_> = after
+        .keys()
+        .chain(before.keys())
+        .filter(|k| after.get(*k) != before.get(*k))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "both imports undone, newest first: {differing:?}"
+    );
+
+    let again = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(again.status.code(), Some(2), "nothing is left to roll back");
+    assert!(stderr(&again).contains("rolled back"), "{}", stderr(&again));
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "a refused rollback changes nothing"
+    );
+}
+
+#[test]
 fn a_crafted_archive_with_a_climbing_entry_writes_nothing() {
     let lab = Lab::new();
     let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");

@@ -1,4 +1,4 @@
-//! `migrator sample`, `migrator server-info` and `migrator demo`, driven through the binary.
+//! `migrator sample` and `migrator server-info`, driven through the binary.
 //!
 //! Counts are never written here: what `server-info` reads back is compared with what
 //! `sample --json` says it generated.
@@ -346,42 +346,4 @@ fn server_info_text_lists_the_counts() {
         .find(|l| l.trim_start().starts_with("Command Servers"))
         .unwrap();
     assert!(line.trim_end().ends_with(&format!(" {servers}")), "{line}");
-}
-
-#[test]
-fn demo_builds_two_servers_in_its_own_folder() {
-    let temp = tempfile::tempdir().unwrap();
-    let dir = temp.path().join("demo");
-    let dir_arg = dir.to_str().unwrap();
-    let text = ok(&["demo", "--dir", dir_arg, "--size", "small"]);
-    for expected in [
-        "calliope", "helios", "2016 R1", "2023 R3", "Indy", "Chicago", "Users",
-    ] {
-        assert!(
-            text.contains(expected),
-            "the demo output lacks {expected}:\n{text}"
-        );
-    }
-    let source = server_info(&dir.join("calliope"));
-    let target = server_info(&dir.join("helios"));
-    assert_eq!(
-        (source["site"].as_str(), source["version"].as_str()),
-        (Some("Indy"), Some("2016 R1"))
-    );
-    assert_eq!(
-        (target["site"].as_str(), target["version"].as_str()),
-        (Some("Chicago"), Some("2023 R3"))
-    );
-
-    ok(&["demo", "--dir", dir_arg, "--size", "small"]);
-
-    let foreign = temp.path().join("foreign");
-    fs::create_dir(&foreign).unwrap();
-    fs::write(foreign.join("report.docx"), "mine").unwrap();
-    let output = migrator(&["demo", "--dir", foreign.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(4));
-    assert_eq!(
-        fs::read_to_string(foreign.join("report.docx")).unwrap(),
-        "mine"
-    );
 }

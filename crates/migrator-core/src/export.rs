@@ -150,7 +150,7 @@ impl PreparedExport {
             site: self.identity.site.clone(),
             kind: self.identity.kind,
             cic_version: self.identity.version,
-            created: Local::now(),
+            created: free_second(&self.out, &self.identity.server),
         };
         let mut writer = ArchiveWriter::create(&self.out, header, password, progress)?;
         let mut components = Vec::new();
@@ -164,6 +164,21 @@ impl PreparedExport {
             components,
         })
     }
+}
+
+/// The current local time, or the next second when an export of this server already took
+/// this second's file name (archive names go down to the second; scripts export back to back).
+fn free_second(out: &Path, server: &str) -> chrono::DateTime<Local> {
+    let mut now = Local::now();
+    for _ in 0..3 {
+        if !out.join(crate::archive::file_name(server, &now)).exists() {
+            break;
+        }
+        let wait = 1_000_000_000 - u64::from(now.timestamp_subsec_nanos() % 1_000_000_000);
+        std::thread::sleep(std::time::Duration::from_nanos(wait + 1_000_000));
+        now = Local::now();
+    }
+    now
 }
 
 fn component_input(collected: &catalog::Collected) -> Result<ComponentInput> {

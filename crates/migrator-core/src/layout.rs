@@ -89,8 +89,10 @@ pub const DNIS_MAPPINGS: &str =
 pub const DIAL_PLAN: &str =
     "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Phone Numbers";
 /// The dial plan's configuration key, holding the `Classifications` value.
-pub const DIAL_PLAN_CONFIGURATION: &str =
-    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration\\Phone Numbers\\Configuration";
+pub const DIAL_PLAN_CONFIGURATION: &str = concat!(
+    "EIC\\Directory Services\\Root\\<SITE>\\Production\\Configuration",
+    "\\Phone Numbers\\Configuration"
+);
 /// Value of [`DIAL_PLAN_CONFIGURATION`]: one `<class name>:<classification>` item each.
 pub const CLASSIFICATIONS_VALUE: &str = "Classifications";
 /// Client buttons, one key each, with `Icon File` and `Valid Icon`.

@@ -480,7 +480,10 @@ fn atlas_default(read: &Read) {
     assert_eq!(read.dword(animation, "state"), 0);
     assert_eq!(
         read.sz(animation, "path"),
-        r"C:\Windows\AtlasDesktop\4. Interface Tweaks\Visual Effects (Animations)\Atlas Visual Effects (default).cmd"
+        concat!(
+            r"C:\Windows\AtlasDesktop\4. Interface Tweaks\Visual Effects",
+            r" (Animations)\Atlas Visual Effects (default).cmd",
+        )
     );
     let services = read.key(r"HKEY_LOCAL_MACHINE\SOFTWARE\AtlasOS\Services");
     assert_eq!(services.subkey_count(), 53);
@@ -587,7 +590,10 @@ fn disable_animations(read: &Read) {
     let run_once = r"hkey_users\default\SOFTWARE\Microsoft\Windows\CurrentVersion\RunOnce";
     assert_eq!(
         read.sz(run_once, "DisableAnimations"),
-        r#"reg add "HKCU\Control Panel\Desktop" /v UserPreferencesMask /t REG_BINARY /d 9012078010000000 /f"#
+        concat!(
+            r#"reg add "HKCU\Control Panel\Desktop" /v"#,
+            r#" UserPreferencesMask /t REG_BINARY /d 9012078010000000 /f"#,
+        )
     );
 }
 
@@ -603,7 +609,10 @@ fn disable_telemetry(read: &Read) {
 fn hide_home(read: &Read) {
     let clsid = r"HKEY_CURRENT_USER\Software\Classes\CLSID\{f874310e-b6b7-47dc-bc84-b9e6b38f5903}";
     assert_eq!(read.sz(clsid, ""), "CLSID_MSGraphHomeFolder");
-    let show_home = r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Explorer\Advanced\NavPane\ShowHome";
+    let show_home = concat!(
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows",
+        r"\CurrentVersion\Explorer\Advanced\NavPane\ShowHome",
+    );
     assert_eq!(read.dword(show_home, "HKeyRoot"), 0x8000_0001);
     assert_eq!(read.dword(show_home, "Id"), 0x0d);
     assert_eq!(
@@ -630,7 +639,10 @@ fn hide_3d_objects(read: &Read) {
 /// meaning, passed over (whether regedit accepts it is not known).
 fn plangothic_uninstall(read: &Read) {
     assert_eq!(read.counts(), (4, 4, 4, 6));
-    let fallback = r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\LanguagePack\SurrogateFallback";
+    let fallback = concat!(
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT",
+        r"\CurrentVersion\LanguagePack\SurrogateFallback",
+    );
     assert_eq!(read.sz(fallback, "Plane2"), "SimSun-ExtB");
     assert_eq!(read.sz(fallback, "Plane3"), "SimSun-ExtG");
     assert!(read.key(fallback).value("Plane1").is_none());
@@ -683,21 +695,30 @@ fn fd_provider_install(read: &Read) {
         (&access[..5], &access[160..]),
         (&[1, 0, 4, 0x80, 0x84][..], &[0x20, 2, 0, 0][..])
     );
-    let layered = r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Function Discovery\Categories\Layered\Microsoft.Networking.Devices\SampleFDProvider";
+    let layered = concat!(
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Function Discovery\Categories",
+        r"\Layered\Microsoft.Networking.Devices\SampleFDProvider",
+    );
     assert!(read
         .sz(layered, "00000000")
         .contains(r"identity='Provider\Sample.FDProvider'"));
 }
 
 fn hello_world(read: &Read) {
-    let gadget = r"HKEY_CURRENT_USER\Software\Microsoft\SideShow\Gadgets\{625B4120-AD9D-4109-B4FB-D3CC0863BAA3}";
+    let gadget = concat!(
+        r"HKEY_CURRENT_USER\Software\Microsoft\SideShow\Gadgets",
+        r"\{625B4120-AD9D-4109-B4FB-D3CC0863BAA3}",
+    );
     assert_eq!(read.dword(gadget, "OnlineOnly"), 1);
     let endpoints = read.strings(gadget, "Endpoints", ValueType::MultiSz);
     assert_eq!(endpoints, ["{A9A5353F-2D4B-47ce-93EE-759F3A7DDA4F}"]);
     let icon = read.typed(gadget, "Icon", ValueType::ExpandSz);
     assert_eq!(
         icon.as_text().unwrap(),
-        r"%ProgramFiles%\Microsoft SDKs\Windows\v7.0\Samples\WinUI\SideShow\HelloWorld\HelloWorld.ico"
+        concat!(
+            r"%ProgramFiles%\Microsoft SDKs\Windows\v7.0\Samples",
+            r"\WinUI\SideShow\HelloWorld\HelloWorld.ico",
+        )
     );
 }
 
@@ -708,7 +729,10 @@ fn register_provider(read: &Read) {
     assert_eq!(read.dword(clsid, "OLEDB_SERVICES"), 0);
     assert_eq!(
         read.sz(&format!(r"{clsid}\InprocServer32"), ""),
-        r"<INSERT:  Path to OLE DB Directory example --> c:\Program Files\Common Files\System\OLE DB\>MSDAOSP.DLL"
+        concat!(
+            r"<INSERT:  Path to OLE DB Directory example --> c:\Program",
+            r" Files\Common Files\System\OLE DB\>MSDAOSP.DLL",
+        )
     );
 }
 
@@ -720,7 +744,10 @@ fn l2_sec_ext(read: &Read) {
         (launch.len(), &launch[..5]),
         (144, &[1, 0, 4, 0x80, 0x70][..])
     );
-    let helper = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\NetDiagFx\MyCompany\HostDLLs\L2SecExt\HelperClasses\L2SecExt";
+    let helper = concat!(
+        r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\NetDiagFx",
+        r"\MyCompany\HostDLLs\L2SecExt\HelperClasses\L2SecExt",
+    );
     assert_eq!(read.dword(helper, "Published"), 1);
     assert_eq!(read.sz(helper, "Version"), "1.0");
 }

@@ -344,7 +344,8 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
         ),
         n => writeln!(
             out,
-            "{n} changes; nothing is written until the import runs."
+            "{n} changes; the server is not changed until the import runs \
+             (only the extraction folder is filled)."
         ),
     };
     out.push('\n');

@@ -86,7 +86,7 @@ impl Run<'_> {
         }
         match &result {
             Ok(_) => tracing::info!(stage = %stage, seconds, "stage done"),
-            Err(e) => tracing::warn!(stage = %stage, seconds, "stage failed: {}", e.message()),
+            Err(e) => tracing::info!(stage = %stage, seconds, "stage failed: {}", e.message()),
         }
         self.stages.push(StageTime {
             stage,

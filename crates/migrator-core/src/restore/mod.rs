@@ -312,7 +312,11 @@ pub fn list(image: &ServerImage) -> Result<Vec<RestorePoint>> {
             points.push(load(&dir)?);
         }
     }
-    points.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+    // Oldest first by the time each was taken; names alone can tie within one second.
+    points.sort_by_key(|p| {
+        let taken = chrono::DateTime::parse_from_rfc3339(&p.manifest.created).ok();
+        (taken, p.manifest.name.clone())
+    });
     Ok(points)
 }
 

@@ -18,8 +18,8 @@ use crate::registry::backend::write_atomically;
 use crate::server::ServerImage;
 
 use super::{
-    copy_hashed, find, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE, POINT_DIR,
-    REGISTRY_COPY,
+    copy_hashed, find, list, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE,
+    POINT_DIR, REGISTRY_COPY,
 };
 
 /// What a rollback did.
@@ -39,17 +39,64 @@ pub struct Rollback {
     pub warnings: Vec<String>,
 }
 
-/// Rolls `image` back to the restore point `name` (the newest when `None`), holding the
-/// import lock meanwhile.
+/// Rolls `image` back to the restore point `name` (when `None`, the newest one not rolled back
+/// yet), holding the import lock meanwhile. Imports made after that point and not rolled back
+/// yet are undone first, newest first, so the server ends exactly as it was before the import
+/// that took the point.
 ///
 /// # Errors
 ///
-/// `ErrorKind::Refused` when the server is in use or the restore point is damaged,
-/// `ErrorKind::Usage` when there is no such restore point, I/O errors otherwise.
+/// `ErrorKind::Refused` when the server is in use or a restore point is damaged,
+/// `ErrorKind::Usage` when there is no such restore point or it was rolled back already, I/O
+/// errors otherwise.
 pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollback> {
     let _lock = ImportLock::acquire(image, "rollback")?;
-    let point = find(image, name)?;
-    rollback(image, &point)
+    let points = list(image)?;
+    let target = match name {
+        Some(_) => find(image, name)?,
+        None => points
+            .iter()
+            .rev()
+            .find(|p| p.manifest.rolled_back.is_none())
+            .cloned()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "server image {} has no restore point left to roll back to",
+                        image.dir().display()
+                    ),
+                )
+                .with_hint("Every import there was rolled back already; see `--list`.")
+            })?,
+    };
+    if let Some(when) = &target.manifest.rolled_back {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "restore point {} was rolled back already, on {when}",
+                target.manifest.name
+            ),
+        )
+        .with_hint("The server is as it was before that import; see `--list` for the others."));
+    }
+    let mut done = Rollback {
+        point: target.manifest.name.clone(),
+        ..Rollback::default()
+    };
+    let newer_first = points
+        .iter()
+        .rev()
+        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name);
+    for point in newer_first {
+        let step = rollback(image, point)?;
+        done.registry_restored |= step.registry_restored;
+        done.files_restored += step.files_restored;
+        done.files_removed += step.files_removed;
+        done.dirs_removed += step.dirs_removed;
+        done.warnings.extend(step.warnings);
+    }
+    Ok(done)
 }
 
 /// Rolls `image` back to `point`. The caller holds the import lock.
