@@ -316,6 +316,9 @@ fn a_second_import_plans_nothing() {
         "rename",
         "merge",
         "copy_file",
+        "overwrite_file",
+        "delete_key",
+        "delete_value",
     ];
     let written: Vec<&Json> = report["actions"]
         .as_array()

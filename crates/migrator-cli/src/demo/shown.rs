@@ -21,7 +21,7 @@ const SAMPLE_ACTIONS: usize = 6;
 const SHOWN_WARNINGS: usize = 5;
 
 /// The order action counts are listed in: writes first, then what is only reported.
-const KIND_ORDER: [ActionKind; 11] = [
+const KIND_ORDER: [ActionKind; 13] = [
     ActionKind::CreateKey,
     ActionKind::SetValue,
     ActionKind::Rename,
@@ -29,6 +29,8 @@ const KIND_ORDER: [ActionKind; 11] = [
     ActionKind::Merge,
     ActionKind::CopyFile,
     ActionKind::OverwriteFile,
+    ActionKind::DeleteKey,
+    ActionKind::DeleteValue,
     ActionKind::KeepValue,
     ActionKind::KeepFile,
     ActionKind::ExtractOnly,

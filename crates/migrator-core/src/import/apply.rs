@@ -16,7 +16,7 @@ use crate::registry::backend::sync_dir;
 use crate::registry::RegTree;
 use crate::server::ServerImage;
 
-use super::plan::{Action, Item, Payload, Plan};
+use super::plan::{Action, ActionKind, Item, Payload, Plan};
 use crate::progress::Progress;
 
 /// A write the apply stage is about to make, as a fault hook sees it.
@@ -162,6 +162,16 @@ fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Res
             .map_err(|e| Error::io("writing", Path::new(action.item.path()), e))?;
     }
     match (&action.item, &action.payload) {
+        (Item::Key(path), _) if action.kind == ActionKind::DeleteKey => {
+            tree.remove(path);
+            Ok(())
+        }
+        (Item::Value { key, name }, _) if action.kind == ActionKind::DeleteValue => {
+            if let Some(key) = tree.find_mut(key) {
+                key.remove_value(name);
+            }
+            Ok(())
+        }
         (Item::Key(path), _) => {
             tree.ensure(path);
             Ok(())

@@ -59,6 +59,8 @@ pub struct Counts {
     pub renamed: usize,
     /// Values only the target has, left as they are.
     pub kept: usize,
+    /// Keys and values only the target had, removed where the import replaces a key whole.
+    pub deleted: usize,
     /// Items that failed or were undone by the rollback.
     pub failed: usize,
 }
@@ -295,6 +297,7 @@ pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
             Tally::Renamed => row.renamed += 1,
             Tally::Skipped => row.skipped += 1,
             Tally::Kept => row.kept += 1,
+            Tally::Deleted => row.deleted += 1,
         }
     }
     table
@@ -440,14 +443,22 @@ fn counts_table(counts: &[Counts]) -> String {
         .max()
         .unwrap_or(9);
     let mut out = format!(
-        "{:width$}  created  updated  unchanged  skipped  renamed  kept  failed\n",
+        "{:width$}  created  updated  deleted  unchanged  skipped  renamed  kept  failed\n",
         "component"
     );
     for c in counts {
         let _ = writeln!(
             out,
-            "{:width$}  {:>7}  {:>7}  {:>9}  {:>7}  {:>7}  {:>4}  {:>6}",
-            c.component, c.created, c.updated, c.unchanged, c.skipped, c.renamed, c.kept, c.failed
+            "{:width$}  {:>7}  {:>7}  {:>7}  {:>9}  {:>7}  {:>7}  {:>4}  {:>6}",
+            c.component,
+            c.created,
+            c.updated,
+            c.deleted,
+            c.unchanged,
+            c.skipped,
+            c.renamed,
+            c.kept,
+            c.failed
         );
     }
     out

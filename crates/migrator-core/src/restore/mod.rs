@@ -4,8 +4,8 @@
 //! Every import run has a folder `Migrator/Imports/<time stamp>` in the server's install tree,
 //! holding its report. Unless the user declines, it also holds `restore-point/`: a byte copy of
 //! `registry.reg`, a copy of every file the import will overwrite, and `restore-point.json`
-//! listing those copies with their SHA-256 and every key, value, file and folder the import
-//! will create. The JSON is written last, so a restore point without it is incomplete and is
+//! listing those copies with their SHA-256, every key, value, file and folder the import
+//! will create, and every key and value it will delete. The JSON is written last, so a restore point without it is incomplete and is
 //! never used. [`rollback`](rollback::rollback) puts the copies back and removes what was
 //! created.
 
@@ -77,6 +77,13 @@ pub struct Manifest {
     pub created_keys: Vec<String>,
     /// Registry values the import creates.
     pub created_values: Vec<CreatedValue>,
+    /// Registry keys (absolute, each with its subtree) the import deletes; the registry copy
+    /// holds their data.
+    #[serde(default)]
+    pub deleted_keys: Vec<String>,
+    /// Registry values the import deletes; the registry copy holds their data.
+    #[serde(default)]
+    pub deleted_values: Vec<CreatedValue>,
     /// When the server was last rolled back to this point (RFC 3339), if ever.
     pub rolled_back: Option<String>,
 }
@@ -175,6 +182,8 @@ fn take(
         created_dirs: Vec::new(),
         created_keys: Vec::new(),
         created_values: Vec::new(),
+        deleted_keys: Vec::new(),
+        deleted_values: Vec::new(),
         rolled_back: None,
     };
     for action in &plan.actions {
@@ -204,6 +213,13 @@ fn record(
             if action.old.is_none() =>
         {
             manifest.created_values.push(CreatedValue {
+                key: key.clone(),
+                name: name.clone(),
+            })
+        }
+        (ActionKind::DeleteKey, Item::Key(path)) => manifest.deleted_keys.push(path.clone()),
+        (ActionKind::DeleteValue, Item::Value { key, name }) => {
+            manifest.deleted_values.push(CreatedValue {
                 key: key.clone(),
                 name: name.clone(),
             })

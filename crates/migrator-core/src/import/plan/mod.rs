@@ -54,6 +54,10 @@ pub enum ActionKind {
     OverwriteFile,
     /// Leave a file in the extraction folder only, for the administrator.
     ExtractOnly,
+    /// Delete a key (with its subtree) the target has under a key the import replaces whole.
+    DeleteKey,
+    /// Delete a value the target has in a key the import replaces whole.
+    DeleteValue,
 }
 
 impl ActionKind {
@@ -71,6 +75,8 @@ impl ActionKind {
             ActionKind::KeepFile => "keep existing file",
             ActionKind::OverwriteFile => "overwrite file",
             ActionKind::ExtractOnly => "extract only",
+            ActionKind::DeleteKey => "delete key",
+            ActionKind::DeleteValue => "delete value",
         }
     }
 
@@ -85,6 +91,8 @@ impl ActionKind {
                 | ActionKind::Merge
                 | ActionKind::CopyFile
                 | ActionKind::OverwriteFile
+                | ActionKind::DeleteKey
+                | ActionKind::DeleteValue
         )
     }
 
@@ -98,6 +106,7 @@ impl ActionKind {
             ActionKind::Rename => Tally::Renamed,
             ActionKind::KeepValue => Tally::Kept,
             ActionKind::Skip | ActionKind::KeepFile | ActionKind::ExtractOnly => Tally::Skipped,
+            ActionKind::DeleteKey | ActionKind::DeleteValue => Tally::Deleted,
         }
     }
 }
@@ -115,6 +124,8 @@ pub enum Tally {
     Skipped,
     /// A value only the target has, left as it is.
     Kept,
+    /// A key or value only the target had, removed because the import replaces its key whole.
+    Deleted,
 }
 
 /// The item an action concerns.

@@ -1,7 +1,9 @@
 //! Planning a component's registry data: DS entries in overwrite mode.
 //!
 //! Imported values replace the target's; values and keys only the target has stay (their
-//! values are listed as kept); nothing is deleted. Keys are matched by path without regard to
+//! values are listed as kept); nothing is deleted, except under a key a migration rule
+//! replaces whole (the active attendant configuration, a DNIS row routing the same number):
+//! there, what only the target has is deleted. Keys are matched by path without regard to
 //! case, as Windows does. The archive's data may sit at the 64-bit or the 32-bit location of
 //! the `Interactive Intelligence` key; it is written where the target keeps it.
 
@@ -9,7 +11,7 @@ use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleChange, MERGED, RENAMED_FROM};
 use crate::layout;
-use crate::registry::{fold, is_within, Key, RegTree, Value};
+use crate::registry::{fold, is_within, join, Key, RegTree, Value};
 use crate::server::ii_key;
 
 use super::super::archive_source::NOT_IMPORTED;
@@ -25,22 +27,15 @@ struct Exclusions<'a> {
 }
 
 impl<'a> Exclusions<'a> {
-    /// Reads `component.excluded`: a path naming a key excludes its subtree; a path whose
-    /// last element is a value of the key above it excludes that value.
+    /// Reads `component.excluded`: a path naming a key excludes its subtree; `KEY@NAME`
+    /// excludes that value.
     fn of(component: &'a Incoming) -> Exclusions<'a> {
         let mut exclusions = Exclusions {
             keys: Vec::new(),
             values: Vec::new(),
         };
         for (path, rule) in &component.excluded {
-            let value = path.rsplit_once('\\').filter(|(key, name)| {
-                component.tree.find(path).is_none()
-                    && component
-                        .tree
-                        .find(key)
-                        .is_some_and(|k| k.value(name).is_some())
-            });
-            match value {
+            match value_of(component, path) {
                 Some((key, name)) => exclusions.values.push((key, name, *rule)),
                 None => exclusions.keys.push((path, *rule)),
             }
@@ -63,6 +58,20 @@ impl<'a> Exclusions<'a> {
             .iter()
             .any(|(k, n, _)| fold(k) == key && fold(n) == name)
     }
+}
+
+/// The key and value an exclusion names, when it names a value of the component's data.
+/// Key and value names may hold `@`, so every split is tried against the data.
+fn value_of<'a>(component: &Incoming, path: &'a str) -> Option<(&'a str, &'a str)> {
+    let holds = |key: &str, name: &str| {
+        component
+            .tree
+            .find(key)
+            .is_some_and(|k| k.value(name).is_some())
+    };
+    path.match_indices('@')
+        .map(|(index, _)| (&path[..index], &path[index + 1..]))
+        .find(|(key, name)| holds(key, name))
 }
 
 /// Where the archive's `Interactive Intelligence` key is, and where the target's is.
@@ -113,6 +122,7 @@ pub(super) fn plan(
         planned,
         log,
         exclusions: &exclusions,
+        replaced: &component.replaced,
         actions,
         unchanged: 0,
     };
@@ -179,6 +189,8 @@ struct KeyPlanner<'a> {
     planned: &'a mut RegTree,
     log: &'a RuleIndex<'a>,
     exclusions: &'a Exclusions<'a>,
+    /// Keys (as in the archive) a rule replaces whole, with the rule.
+    replaced: &'a [(String, &'static str)],
     actions: &'a mut Vec<Action>,
     unchanged: usize,
 }
@@ -198,8 +210,59 @@ impl KeyPlanner<'_> {
             self.create(path, target, change);
         }
         self.values(path, target, key, position);
-        if existed && !structural {
-            self.keep_target_values(target, key);
+        match self.replacing(path) {
+            Some(rule) if existed => self.delete_target_only(path, target, key, rule),
+            None if existed && !structural => self.keep_target_values(target, key),
+            _ => {}
+        }
+    }
+
+    /// The rule that replaces the key at `path` whole, directly or through an ancestor.
+    fn replacing(&self, path: &str) -> Option<&'static str> {
+        self.replaced
+            .iter()
+            .find(|(replaced, _)| is_within(path, replaced))
+            .map(|(_, rule)| *rule)
+    }
+
+    /// Deletes the values and subkeys of the target's key that the archive's key lacks, but
+    /// those a rule excluded from the import (the target's stay).
+    fn delete_target_only(&mut self, path: &str, target: &str, key: &Key, rule: &'static str) {
+        let Some(target_key) = self.planned.find_mut(target) else {
+            return;
+        };
+        let exclusions = self.exclusions;
+        let values: Vec<Value> = target_key
+            .values()
+            .filter(|v| key.value(v.name()).is_none() && !exclusions.value(path, v.name()))
+            .cloned()
+            .collect();
+        let subkeys: Vec<String> = target_key
+            .subkeys()
+            .map(|k| k.name().to_string())
+            .filter(|name| key.subkey(name).is_none() && !exclusions.key(&join(path, name)))
+            .collect();
+        for value in values {
+            target_key.remove_value(value.name());
+            let item = Item::Value {
+                key: target.to_string(),
+                name: value.name().to_string(),
+            };
+            let mut action = Action::new(self.component, ActionKind::DeleteValue, item, Some(rule));
+            action.old = Some(show_value(
+                &value,
+                is_secret_value(target_key, value.name()),
+            ));
+            self.actions.push(action);
+        }
+        for name in subkeys {
+            let Some(removed) = target_key.remove_subkey(&name) else {
+                continue;
+            };
+            let item = Item::Key(join(target, &name));
+            let mut action = Action::new(self.component, ActionKind::DeleteKey, item, Some(rule));
+            action.detail = Some(subtree_size(&removed));
+            self.actions.push(action);
         }
     }
 
@@ -241,6 +304,12 @@ impl KeyPlanner<'_> {
             };
             let kind = if merged { ActionKind::Merge } else { kind };
             let mut action = Action::new(self.component, kind, item, change.map(|c| c.rule));
+            if merged {
+                // What the merge replaced, such as the target's DNIS row, travels with it.
+                action.detail = change
+                    .and_then(|c| c.detail.strip_prefix(MERGED))
+                    .map(str::to_string);
+            }
             action.old = old.map(|old| show_value(&old, secret));
             action.new = Some(show_value(value, secret));
             action.payload = Payload::Value(value.clone());
@@ -271,6 +340,23 @@ impl KeyPlanner<'_> {
     fn action(&self, kind: ActionKind, item: Item, rule: Option<&'static str>) -> Action {
         Action::new(self.component, kind, item, rule)
     }
+}
+
+/// How much a deleted key takes with it, as the plan shows it.
+fn subtree_size(key: &Key) -> String {
+    let (mut keys, mut values) = (0, key.value_count());
+    let mut stack: Vec<&Key> = key.subkeys().collect();
+    while let Some(sub) = stack.pop() {
+        keys += 1;
+        values += sub.value_count();
+        stack.extend(sub.subkeys());
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "with {keys} subkey{} and {values} value{}",
+        plural(keys),
+        plural(values)
+    )
 }
 
 /// What writing `value` into `target_key` does: nothing when it is already there, else an

@@ -127,7 +127,7 @@ fn rules_name_renames_and_skips() {
     let alice = join(II_KEY, &join(USERS, "alice"));
     incoming
         .excluded
-        .push((join(&alice, "Extension"), "keep-extension"));
+        .push((format!("{alice}@Extension"), "keep-extension"));
     let mut log = RuleLog::default();
     let carol = join(II_KEY, &join(USERS, "carol_migrated"));
     log.renamed("Users", &carol, "migrated-suffix", "carol");
@@ -172,6 +172,39 @@ fn rows_a_rule_merged_are_merges() {
         "{kinds:?}"
     );
     assert_eq!(plan.actions.last().unwrap().rule, Some("dnis-merge"));
+}
+
+#[test]
+fn a_key_a_rule_replaces_whole_loses_what_only_the_target_had() {
+    let mut world = world();
+    let alice = join(II_KEY, &join(USERS, "alice"));
+    let profile = world.target.ensure(&join(&alice, "Profile\\Old"));
+    profile.set_value(Value::sz("Greeting", "hello"));
+    world
+        .target
+        .ensure(&join(&alice, "Kept"))
+        .set_value(Value::sz("Note", "excluded from the import"));
+    let mut incoming = users(&[("alice", Value::sz("Extension", "1001"))]);
+    incoming.tree.ensure(&join(&alice, "Kept"));
+    incoming.excluded.push((join(&alice, "Kept"), "keep-this"));
+    incoming.replaced.push((alice.clone(), "replace-alice"));
+    let plan = world.plan(&[incoming], &RuleLog::default()).unwrap();
+    assert_eq!(
+        summary(&plan),
+        [
+            "skip alice\\Kept [keep-this]",
+            "delete value alice @ \"Nickname\" [replace-alice]",
+            "delete key alice\\Profile [replace-alice]",
+        ],
+        "the excluded key stays, the rest only the target had goes"
+    );
+    assert_eq!(plan.actions[1].old.as_deref(), Some("\"Al\""));
+    assert_eq!(
+        plan.actions[2].detail.as_deref(),
+        Some("with 1 subkey and 1 value")
+    );
+    assert_eq!(plan.change_count(), 2);
+    assert_eq!(plan.actions[2].kind.tally(), Tally::Deleted);
 }
 
 #[test]
