@@ -393,3 +393,30 @@ fn a_media_server_migrates_onto_another_with_its_command_servers_mapped() {
         "and the files"
     );
 }
+
+#[test]
+fn dev_mode_keeps_the_target_rescue_id() {
+    let lab = Lab::new();
+    let calliope = lab.sample(ServerKind::Cic, "2016 R1", "Indy", "calliope");
+    let helios = lab.sample(ServerKind::Cic, "2023 R3", "Chicago", "helios");
+    let recorder = at(layout::RECORDER, "Chicago", "helios");
+    let rescue = |image: &Path, recorder: &str| {
+        registry(image)
+            .find(recorder)
+            .and_then(|key| key.value(layout::RECORDINGS_RESCUE_ID).cloned())
+    };
+    let own = rescue(&helios, &recorder);
+    let theirs = rescue(&calliope, &at(layout::RECORDER, "Indy", "calliope"));
+    assert!(
+        own.is_some() && theirs.is_some() && own != theirs,
+        "each has its own rescue ID"
+    );
+    let archive = lab.export(&calliope);
+
+    let report = completed(&lab.import(&archive, &helios, "migration", &["--dev-mode"]));
+    assert_eq!(rescue(&helios, &recorder), own);
+    let skipped = report["actions"].as_array().unwrap().iter().any(|a| {
+        a["action"] == "skip" && a["rule"] == "dev-mode" && a["path"].as_str() == Some(&recorder)
+    });
+    assert!(skipped, "the plan says the rescue ID is left out");
+}
