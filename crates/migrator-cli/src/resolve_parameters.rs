@@ -31,7 +31,8 @@ fn parse_keep(text: &str) -> std::result::Result<Keep, String> {
         .map_err(|error| error.message().to_string())
 }
 
-/// Resolves the pairs of the server in `args.server`.
+/// Resolves the pairs of the server in `args.server`. Exits 1 (completed with warnings) when a
+/// run leaves pairs that differ for the administrator to decide.
 pub fn run(args: Args) -> Result<u8> {
     let image = ServerImage::open(&args.server)?;
     let resolved = resolve_parameters::resolve(&image, args.keep, args.plan)?;
@@ -41,7 +42,8 @@ pub fn run(args: Args) -> Result<u8> {
     } else {
         print_text(&resolved, &args);
     }
-    Ok(0)
+    let left = !args.plan && resolved.undecided() > 0;
+    Ok(u8::from(left))
 }
 
 fn print_text(resolved: &Resolved, args: &Args) {

@@ -131,7 +131,7 @@ fn equal_pairs_go_at_once_the_chosen_side_stays_and_rollback_undoes_it() {
     let server = dir.to_str().unwrap();
 
     let output = migrator(tmp.path(), &["resolve-parameters", "--server", server]);
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(output.status.code(), Some(1), "pairs are left: {output:?}");
     assert_eq!(value(&image, "Notifier Host_migrated"), None);
     assert_eq!(value(&image, "Custom Escalation").as_deref(), Some("15"));
     assert_eq!(value(&image, "Custom Escalation_migrated"), None);
