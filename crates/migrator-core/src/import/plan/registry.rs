@@ -286,6 +286,7 @@ impl KeyPlanner<'_> {
     fn values(&mut self, path: &str, target: &str, key: &Key, position: Option<usize>) {
         // Field by field, so the target key is looked up once for all its values.
         let target_key = self.planned.ensure(target);
+        let mut told = false;
         for value in key.values() {
             if self.exclusions.value(path, value.name()) {
                 continue;
@@ -304,11 +305,12 @@ impl KeyPlanner<'_> {
             };
             let kind = if merged { ActionKind::Merge } else { kind };
             let mut action = Action::new(self.component, kind, item, change.map(|c| c.rule));
-            if merged {
-                // What the merge replaced, such as the target's DNIS row, travels with it.
+            if merged && !told {
+                // What the merge replaced, such as the target's DNIS row, is said once.
                 action.detail = change
                     .and_then(|c| c.detail.strip_prefix(MERGED))
                     .map(str::to_string);
+                told = action.detail.is_some();
             }
             action.old = old.map(|old| show_value(&old, secret));
             action.new = Some(show_value(value, secret));
