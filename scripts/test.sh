@@ -22,6 +22,9 @@ cargo fmt --all -- --check
 echo "== clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== API docs (broken links denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
 echo "== windows portability"
 if rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu \
   || rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1; then

@@ -49,7 +49,7 @@ pub struct LogArgs {
     /// Show less on the console: errors only, no progress bars.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Folder for this run's log file [default: <temporary folder>/inin_tracing].
+    /// Folder for this run's log file [default: inin_tracing in the temporary folder].
     #[arg(long, value_name = "DIR", global = true)]
     log_dir: Option<PathBuf>,
 }

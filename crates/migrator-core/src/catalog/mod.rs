@@ -4,13 +4,13 @@
 //!
 //! The definitions are data, kept in one place ([`table`]): the components themselves, the
 //! rules that pull interdependent components in, and the import order with a reason on each
-//! entry. Everything else reads them: [`select`] turns what a user typed into a closed
+//! entry. Everything else reads them: [`select()`] turns what a user typed into a closed
 //! [`Selection`], [`collect`](collect::collect) gathers each selected component's registry
 //! fragment and files from a server image, and [`markdown`] writes the reference page
 //! `docs/COMPONENTS.md`. The export builds its archive from what `collect` returns; the import
 //! reads the policy and the order from here.
 //!
-//! Registry locations are names from [`layout`](crate::layout), relative to the `Interactive
+//! Registry locations are names from [`layout`], relative to the `Interactive
 //! Intelligence` key, with the `<SITE>` and `<SERVER>` placeholders. File locations are
 //! install-relative, `\`-separated, as in the layout table.
 

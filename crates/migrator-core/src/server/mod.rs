@@ -5,7 +5,7 @@
 //! `reg export` writes it) and the install tree under `I3/IC`. The server's identity (name,
 //! site, release, kind, install path) is read from the registry itself, never from the folder
 //! name. The registry is read and written only through a
-//! [`RegistryBackend`](crate::registry::backend::RegistryBackend).
+//! [`RegistryBackend`].
 
 pub mod counts;
 
