@@ -128,13 +128,39 @@ pub fn select(spec: &str, scope: &Scope) -> Result<Selection> {
         return Ok(close(available, scope));
     }
     let mut chosen = Vec::new();
+    let mut wrong = Vec::new();
     for part in parts {
-        let component = find(part, scope, &available)?;
-        if !chosen.iter().any(|c: &&Component| c.name == component.name) {
-            chosen.push(component);
+        match find(part, scope, &available) {
+            Ok(component) if !chosen.iter().any(|c: &&Component| c.name == component.name) => {
+                chosen.push(component)
+            }
+            Ok(_) => {}
+            Err(error) => wrong.push(error),
         }
     }
-    Ok(close(chosen, scope))
+    match wrong.len() {
+        0 => Ok(close(chosen, scope)),
+        1 => Err(wrong.remove(0)),
+        _ => Err(all_wrong(wrong)),
+    }
+}
+
+/// One error for several wrong names, so that the user can fix them all at once.
+fn all_wrong(errors: Vec<Error>) -> Error {
+    let hint = errors[0].hint().map(str::to_string);
+    let each: Vec<&str> = errors.iter().map(Error::message).collect();
+    let error = Error::new(
+        ErrorKind::Usage,
+        format!(
+            "{} component names are wrong: {}",
+            errors.len(),
+            each.join("; ")
+        ),
+    );
+    match hint {
+        Some(hint) => error.with_hint(hint),
+        None => error,
+    }
 }
 
 /// The component of `scope` that `name` names (catalog name, alias, or `<SERVER>\IP` with
@@ -247,8 +273,8 @@ fn not_on_this_server(
     available: &[&'static Component],
 ) -> Error {
     let server = match (scope.kind, scope.version) {
-        (Some(kind), Some(version)) => format!("{} at {version}", with_article(kind)),
-        (Some(kind), None) => with_article(kind),
+        (Some(kind), Some(version)) => format!("{} at {version}", kind.with_article()),
+        (Some(kind), None) => kind.with_article(),
         _ => "this server".to_string(),
     };
     Error::new(
@@ -259,13 +285,6 @@ fn not_on_this_server(
         ),
     )
     .with_hint(format!("Choose among: {}.", valid_names(scope, available)))
-}
-
-fn with_article(kind: ServerKind) -> String {
-    match kind {
-        ServerKind::Cic => format!("a {}", kind.product_name()),
-        ServerKind::Media => format!("an {}", kind.product_name()),
-    }
 }
 
 fn nothing_selected(spec: &str) -> Error {

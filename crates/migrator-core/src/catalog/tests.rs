@@ -336,6 +336,21 @@ fn unknown_names_list_the_valid_ones_and_suggest_the_closest() {
 }
 
 #[test]
+fn every_wrong_name_is_reported_at_once() {
+    let error = select("Usres, Dial Plan, Wrokgroups", &cic("2016 R1", "calliope")).unwrap_err();
+    assert_eq!(error.kind(), crate::ErrorKind::Usage);
+    let message = error.message();
+    assert!(
+        message.starts_with("2 component names are wrong: "),
+        "{message}"
+    );
+    assert!(message.contains("did you mean \"Users\""), "{message}");
+    assert!(message.contains("did you mean \"Workgroups\""), "{message}");
+    assert!(!message.contains("Dial Plan"), "{message}");
+    assert!(error.hint().unwrap().contains("Dial Plan"));
+}
+
+#[test]
 fn a_component_of_the_other_kind_is_refused_by_name() {
     let media = Scope {
         kind: Some(ServerKind::Media),

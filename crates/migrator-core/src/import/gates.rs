@@ -172,15 +172,15 @@ fn server_kind(input: &GateInput) -> Result<()> {
     if archive != target {
         return Err(refused(
             format!(
-                "the archive holds the configuration of a {} and the target {} is a {}",
-                archive.product_name(),
+                "the archive holds the configuration of {} and the target {} is {}",
+                archive.with_article(),
                 input.target.server,
-                target.product_name()
+                target.with_article()
             ),
             format!(
-                "Import it onto a {}, or choose an archive exported from a {}.",
-                archive.product_name(),
-                target.product_name()
+                "Import it onto {}, or choose an archive exported from {}.",
+                archive.with_article(),
+                target.with_article()
             ),
         ));
     }

@@ -50,6 +50,14 @@ impl ServerKind {
             ServerKind::Media => "Interaction Media Server",
         }
     }
+
+    /// The product's name with its article: `a CIC server`, `an Interaction Media Server`.
+    pub fn with_article(self) -> String {
+        match self {
+            ServerKind::Cic => format!("a {}", self.product_name()),
+            ServerKind::Media => format!("an {}", self.product_name()),
+        }
+    }
 }
 
 /// Who a server is, as its registry says.
