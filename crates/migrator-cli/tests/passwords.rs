@@ -66,6 +66,23 @@ fn a_second_line_break_stays_in_the_password_and_is_refused_at_export() {
 }
 
 #[test]
+fn an_empty_password_file_is_a_usage_error_naming_the_file() {
+    let (tmp, image) = setup();
+    let file = tmp.path().join("empty.txt");
+    std::fs::write(&file, "\n").unwrap();
+    let output = export(
+        tmp.path(),
+        &image,
+        &["--password-file", file.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("empty.txt holds an empty password"), "{text}");
+    assert!(archives(&tmp.path().join("out")).is_empty());
+}
+
+#[test]
 fn the_environment_variable_is_used_when_no_option_is_given() {
     let (tmp, image) = setup();
     let output = export(tmp.path(), &image, &[], &[("MIGRATOR_PASSWORD", PASSWORD)]);

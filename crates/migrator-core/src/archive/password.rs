@@ -17,7 +17,8 @@ pub const PASSWORD_VAR: &str = "MIGRATOR_PASSWORD";
 ///
 /// # Errors
 ///
-/// `Input` when the file cannot be read, is not UTF-8 or holds an empty password.
+/// `Input` when the file cannot be read or is not UTF-8; `Usage` when it holds an empty
+/// password, as an empty `--password` is.
 pub fn from_file(path: &Path) -> Result<SecretString> {
     let mut bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
     let mut end = bytes.len();
@@ -43,7 +44,8 @@ pub fn from_file(path: &Path) -> Result<SecretString> {
 ///
 /// # Errors
 ///
-/// As [`from_file`]; `Input` when the variable is set but empty or not Unicode.
+/// As [`from_file`]; `Usage` when the variable is set but empty, `Input` when it is not
+/// Unicode.
 pub fn resolve(file: Option<&Path>) -> Result<Option<SecretString>> {
     if let Some(file) = file {
         return from_file(file).map(Some);
@@ -63,7 +65,7 @@ fn check_not_empty(password: SecretString, source: &str) -> Result<SecretString>
     use secrecy::ExposeSecret;
     if password.expose_secret().is_empty() {
         return Err(Error::new(
-            ErrorKind::Input,
+            ErrorKind::Usage,
             format!("{source} holds an empty password"),
         )
         .with_hint("Give a non-empty password, or none for an unencrypted archive."));
@@ -94,7 +96,7 @@ mod tests {
     #[test]
     fn an_empty_password_file_is_refused() {
         for content in [&b""[..], b"\n", b"\r\n"] {
-            assert_eq!(read(content).unwrap_err().kind(), ErrorKind::Input);
+            assert_eq!(read(content).unwrap_err().kind(), ErrorKind::Usage);
         }
     }
 }
