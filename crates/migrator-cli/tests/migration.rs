@@ -420,3 +420,43 @@ fn dev_mode_keeps_the_target_rescue_id() {
     });
     assert!(skipped, "the plan says the rescue ID is left out");
 }
+
+#[test]
+fn data_sources_between_equal_releases_ask_for_ic_setup_assistant() {
+    let lab = Lab::new();
+    let calliope = lab.sample(ServerKind::Cic, "2023 R3", "Indy", "calliope");
+    let helios = lab.sample(ServerKind::Cic, "2023 R3", "Chicago", "helios");
+    let archive = lab.export(&calliope);
+
+    let report = completed(&lab.import(&archive, &helios, "migration", &[]));
+    let steps = report["checklist"]["steps"].as_array().unwrap();
+    let setup = steps
+        .iter()
+        .find(|s| s["id"] == "setup-assistant-data-sources")
+        .expect("the IC Setup Assistant step");
+    // Every data source of calliope but the defaults, which Migration mode skips.
+    let skipped: BTreeSet<String> = report["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["rule"] == "data-sources-custom-only" && a["action"] == "skip")
+        .filter_map(|a| a["path"].as_str()?.rsplit('\\').next().map(str::to_string))
+        .collect();
+    assert!(skipped.contains("I3_IC"), "{skipped:?}");
+    let sources = at(layout::DATA_SOURCES, "Indy", "calliope");
+    let imported: BTreeSet<String> = registry(&calliope)
+        .find(&sources)
+        .unwrap()
+        .subkeys()
+        .map(|k| k.name().to_string())
+        .filter(|name| !skipped.contains(name))
+        .collect();
+    let named: BTreeSet<String> = setup["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item.as_str().unwrap().to_string())
+        .collect();
+    assert!(!named.is_empty());
+    assert_eq!(named, imported);
+}
