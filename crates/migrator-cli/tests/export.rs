@@ -302,6 +302,6 @@ fn a_failed_export_leaves_no_partial_file() {
         &out,
         &["--password-file", empty_password.to_str().unwrap()],
     );
-    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(archives(&out).is_empty());
 }

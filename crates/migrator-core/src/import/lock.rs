@@ -121,8 +121,10 @@ fn remove_if_empty(dir: Option<&Path>) {
     }
 }
 
-/// Whether the process that holds a lock still runs.
+/// Whether the process that holds a lock still runs. Only Unix can tell yet; elsewhere every
+/// holder is `Unknown` and reported as possibly running.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(unix), allow(dead_code))]
 enum Liveness {
     Running,
     Gone,
