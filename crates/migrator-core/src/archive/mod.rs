@@ -16,6 +16,7 @@ mod extract;
 mod inner;
 pub mod manifest;
 pub mod names;
+mod parallel;
 pub mod password;
 mod reader;
 mod salvage;

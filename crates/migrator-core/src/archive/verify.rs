@@ -1,15 +1,15 @@
 //! Checking a whole archive without extracting it: every component is decrypted, its SHA-256
-//! compared with the manifest's, its inner ZIP opened and every entry read to the end, which
-//! checks each entry's CRC-32. Faults are collected per component, so one damaged component
-//! does not hide another.
+//! compared with the manifest's, its inner ZIP opened and every entry read to the end (on
+//! every core), which checks each entry's CRC-32. Faults are collected per component, so one
+//! damaged component does not hide another.
 
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::PathBuf;
 
 use serde::Serialize;
-use zip::ZipArchive;
 
 use super::manifest::ComponentRecord;
+use super::parallel::{self, Inner};
 use super::reader::{read_problem, Archive, Fault, InnerEntry};
 use super::stream::{self, CopyControl, CopyError};
 use crate::error::{Error, ErrorKind, Result};
@@ -127,17 +127,17 @@ impl Archive {
         control: CopyControl<'_>,
     ) -> Result<(), Fault> {
         let spooled = self.spool(outer, record, temp_dir, control)?;
-        let (mut inner, entries) = self.open_inner(spooled, record)?;
-        for entry in &entries {
-            read_entry(&mut inner, entry, control)?;
-        }
+        let (inner, entries) = self.open_inner(spooled, record)?;
+        parallel::each_entry(&inner, &entries, |inner, entry| {
+            read_entry(inner, entry, control)
+        })?;
         Ok(())
     }
 }
 
 /// Reads one inner entry to its end, which makes the ZIP reader check its CRC-32.
 fn read_entry(
-    inner: &mut ZipArchive<BufReader<std::fs::File>>,
+    inner: &mut Inner,
     entry: &InnerEntry,
     control: CopyControl<'_>,
 ) -> Result<(), Fault> {
