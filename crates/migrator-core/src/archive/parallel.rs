@@ -123,7 +123,11 @@ pub(super) type Inner = ZipArchive<SharedFile>;
 
 /// Runs `work` on every entry of `entries`, spread over the machine's cores; returns the
 /// results in entry order, or the fault of the earliest entry that failed.
-pub(super) fn each_entry<T, W>(inner: &Inner, entries: &[InnerEntry], work: W) -> Result<Vec<T>, Fault>
+pub(super) fn each_entry<T, W>(
+    inner: &Inner,
+    entries: &[InnerEntry],
+    work: W,
+) -> Result<Vec<T>, Fault>
 where
     T: Send,
     W: Fn(&mut Inner, &InnerEntry) -> Result<T, Fault> + Sync,
@@ -134,7 +138,10 @@ where
         .min(entries.len());
     if workers <= 1 {
         let mut inner = inner.clone();
-        return entries.iter().map(|entry| work(&mut inner, entry)).collect();
+        return entries
+            .iter()
+            .map(|entry| work(&mut inner, entry))
+            .collect();
     }
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);

@@ -273,11 +273,7 @@ impl Archive {
         Ok((inner, entries))
     }
 
-    fn check_inner_entry(
-        &self,
-        inner: &Inner,
-        index: usize,
-    ) -> Result<InnerEntry, Fault> {
+    fn check_inner_entry(&self, inner: &Inner, index: usize) -> Result<InnerEntry, Fault> {
         let data = inner
             .by_index_data(index)
             .map_err(|e| Fault::Damaged(e.to_string()))?;

@@ -240,7 +240,24 @@ fn utf16_units(data: &[u8]) -> Option<Vec<u16>> {
 /// The form of a name used for comparisons: Windows compares key and value names by their
 /// upper-case form.
 pub fn fold(name: &str) -> String {
-    name.to_uppercase()
+    match name.is_ascii() {
+        true => name.to_ascii_uppercase(),
+        false => name.to_uppercase(),
+    }
+}
+
+/// Whether two names are the same as [`fold`] compares them, without building the folded
+/// forms.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    folded_chars(a).eq(folded_chars(b))
+}
+
+/// The characters of the folded form of `name`, one by one.
+fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().flat_map(char::to_uppercase)
 }
 
 /// One registry key: a name, ordered values and ordered subkeys.
@@ -367,6 +384,11 @@ impl Key {
         self.subkeys.shift_remove(&fold(name))
     }
 
+    /// Removes every direct subkey with everything under it; returns them in stored order.
+    pub fn take_subkeys(&mut self) -> Vec<Key> {
+        std::mem::take(&mut self.subkeys).into_values().collect()
+    }
+
     /// Renames a direct subkey, keeping its place. Fails (returns false) when `from` is
     /// missing or another subkey already has the name `to`.
     pub fn rename_subkey(&mut self, from: &str, to: &str) -> bool {
@@ -452,9 +474,21 @@ pub fn join(base: &str, rest: &str) -> String {
 
 /// Whether `path` is `ancestor` or lies under it, compared without regard to case.
 pub fn is_within(path: &str, ancestor: &str) -> bool {
-    let (p, a) = (fold(path), fold(ancestor));
-    let a = a.trim_end_matches(SEPARATOR);
-    a.is_empty() || p == a || p.starts_with(&format!("{a}{SEPARATOR}"))
+    // Upper-casing never makes or removes a separator, so the ancestor's trailing ones can be
+    // trimmed before comparing.
+    let ancestor = ancestor.trim_end_matches(SEPARATOR);
+    if ancestor.is_empty() {
+        return true;
+    }
+    if path.is_ascii() && ancestor.is_ascii() {
+        let (path, len) = (path.as_bytes(), ancestor.len());
+        return path.len() >= len
+            && path[..len].eq_ignore_ascii_case(ancestor.as_bytes())
+            && path.get(len).is_none_or(|&byte| byte == SEPARATOR as u8);
+    }
+    let mut path = folded_chars(path);
+    folded_chars(ancestor).all(|c| path.next() == Some(c))
+        && path.next().is_none_or(|c| c == SEPARATOR)
 }
 
 /// A registry tree with absolute paths. Its root is nameless; its children are the hive roots
@@ -561,6 +595,24 @@ mod tests {
                 .len(),
             0
         );
+    }
+
+    proptest::proptest! {
+        /// Names mixing ASCII, letters whose upper case is longer (ß) or ASCII (ſ, ı) and
+        /// separators compare as their folded forms do.
+        #[test]
+        fn comparisons_agree_with_the_folded_forms(
+            a in "[aAsSß\u{17f}iI\u{131}\u{130}\\\\]{0,6}",
+            b in "[aAsSß\u{17f}iI\u{131}\u{130}\\\\]{0,6}",
+        ) {
+            proptest::prop_assert_eq!(same_name(&a, &b), fold(&a) == fold(&b));
+            let (p, ancestor) = (fold(&a), fold(&b));
+            let ancestor = ancestor.trim_end_matches(SEPARATOR);
+            let within = ancestor.is_empty()
+                || p == ancestor
+                || p.starts_with(&format!("{ancestor}{SEPARATOR}"));
+            proptest::prop_assert_eq!(is_within(&a, &b), within);
+        }
     }
 
     #[test]
