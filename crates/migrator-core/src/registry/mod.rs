@@ -12,6 +12,8 @@
 pub mod backend;
 pub mod regfile;
 
+use std::cell::RefCell;
+
 use indexmap::IndexMap;
 
 /// The separator between key names in a registry path.
@@ -246,6 +248,28 @@ pub fn fold(name: &str) -> String {
     }
 }
 
+/// Calls `work` with the folded form of `name`, built in a buffer kept for the thread, so
+/// looking a name up allocates nothing (a nested call builds its own).
+fn with_folded<R>(name: &str, work: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            match name.is_ascii() {
+                true => {
+                    buffer.push_str(name);
+                    buffer.make_ascii_uppercase();
+                }
+                false => buffer.extend(folded_chars(name)),
+            }
+            work(&buffer)
+        }
+        Err(_) => work(&fold(name)),
+    })
+}
+
 /// Whether two names are the same as [`fold`] compares them, without building the folded
 /// forms.
 pub fn same_name(a: &str, b: &str) -> bool {
@@ -306,12 +330,13 @@ impl Key {
 
     /// The value named `name`, compared without regard to case.
     pub fn value(&self, name: &str) -> Option<&Value> {
-        self.values.get(&fold(name))
+        with_folded(name, |folded| self.values.get(folded))
     }
 
     /// The value named `name`, mutable.
     pub fn value_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.values.get_mut(&fold(name))
+        let index = with_folded(name, |folded| self.values.get_index_of(folded))?;
+        self.values.get_index_mut(index).map(|(_, value)| value)
     }
 
     /// The text of the value named `name` (see [`Value::as_text`]).
@@ -322,11 +347,10 @@ impl Key {
     /// Sets a value. An existing value with the same name (in any case) is replaced in its
     /// place and keeps its original spelling; a new one is appended.
     pub fn set_value(&mut self, value: Value) {
-        let folded = fold(&value.name);
-        match self.values.get_mut(&folded) {
-            Some(existing) => existing.set(value.kind, value.data),
+        match with_folded(&value.name, |folded| self.values.get_index_of(folded)) {
+            Some(index) => self.values[index].set(value.kind, value.data),
             None => {
-                self.values.insert(folded, value);
+                self.values.insert(fold(&value.name), value);
             }
         }
     }
@@ -353,19 +377,24 @@ impl Key {
 
     /// The direct subkey named `name`.
     pub fn subkey(&self, name: &str) -> Option<&Key> {
-        self.subkeys.get(&fold(name))
+        with_folded(name, |folded| self.subkeys.get(folded))
     }
 
     /// The direct subkey named `name`, mutable.
     pub fn subkey_mut(&mut self, name: &str) -> Option<&mut Key> {
-        self.subkeys.get_mut(&fold(name))
+        let index = with_folded(name, |folded| self.subkeys.get_index_of(folded))?;
+        self.subkeys.get_index_mut(index).map(|(_, key)| key)
     }
 
     /// The direct subkey named `name`, created (appended) when missing.
     pub fn ensure_subkey(&mut self, name: &str) -> &mut Key {
-        self.subkeys
-            .entry(fold(name))
-            .or_insert_with(|| Key::new(name))
+        match with_folded(name, |folded| self.subkeys.get_index_of(folded)) {
+            Some(index) => &mut self.subkeys[index],
+            None => self
+                .subkeys
+                .entry(fold(name))
+                .or_insert_with(|| Key::new(name)),
+        }
     }
 
     /// Attaches `key` as a subkey. A subkey with the same name is replaced in its place.
