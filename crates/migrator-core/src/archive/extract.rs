@@ -1,13 +1,14 @@
 //! Extracting one component into a folder, for the import.
 //!
 //! The component is first decrypted and checked against its SHA-256 (into an unnamed
-//! temporary file in the destination), then every entry name is checked; only when all are
-//! safe is anything written: first every folder, then the files, on every core. Files are
-//! created new, never over an existing file, and never through a symbolic link. If
-//! extraction fails part-way, the files and folders it created are removed again.
+//! temporary file in the destination), unless [`Archive::verify_keeping`] kept a checked
+//! copy; then every entry name is checked; only when all are safe is anything written: first
+//! every folder, then the files, on every core. Files are created new, never over an existing
+//! file, and never through a symbolic link. If extraction fails part-way, the files and
+//! folders it created are removed again.
 
 use std::collections::HashSet;
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -16,6 +17,7 @@ use super::names::REGISTRY_ENTRY;
 use super::parallel::{self, Inner};
 use super::reader::{read_problem, Archive, Fault, InnerEntry};
 use super::stream::{self, CopyControl, CopyError};
+use super::verify::Verified;
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
 
@@ -54,6 +56,23 @@ impl Archive {
         dest_dir: &Path,
         progress: &dyn Progress,
     ) -> Result<ExtractedComponent> {
+        self.extract_verified(name, dest_dir, &mut Verified::default(), progress)
+    }
+
+    /// [`Archive::extract_component`] from the decrypted copy of the component that
+    /// [`Archive::verify_keeping`] kept in `verified`, when it kept one: the archive is then not
+    /// read again. The copy is let go.
+    ///
+    /// # Errors
+    ///
+    /// As [`Archive::extract_component`].
+    pub fn extract_verified(
+        &self,
+        name: &str,
+        dest_dir: &Path,
+        verified: &mut Verified,
+        progress: &dyn Progress,
+    ) -> Result<ExtractedComponent> {
         let record = self.manifest().component(name).ok_or_else(|| {
             Error::new(
                 ErrorKind::Input,
@@ -68,12 +87,13 @@ impl Archive {
             )
             .with_hint("Create the folder first."));
         }
+        let kept = verified.take(&record.entry);
         progress.start_phase(
             &format!("extracting {}", record.name),
             record.files,
             record.size + record.bytes,
         );
-        let result = self.extract_checked(record, dest_dir, progress);
+        let result = self.extract_checked(record, dest_dir, kept, progress);
         progress.end_phase();
         result.map_err(|fault| self.fault_error(&record.name, fault))
     }
@@ -82,6 +102,7 @@ impl Archive {
         &self,
         record: &super::ComponentRecord,
         dest_dir: &Path,
+        kept: Option<File>,
         progress: &dyn Progress,
     ) -> Result<ExtractedComponent, Fault> {
         let control = CopyControl {
@@ -89,8 +110,10 @@ impl Archive {
             abort: None,
             report_bytes: true,
         };
-        let mut outer = self.outer()?;
-        let spooled = self.spool(&mut outer, record, dest_dir, control)?;
+        let spooled = match kept {
+            Some(file) => file,
+            None => self.spool(&mut self.outer()?, record, dest_dir, control)?,
+        };
         let (inner, entries) = self.open_inner(spooled, record)?;
         let mut writer = Extraction::new(dest_dir);
         match writer.write_all(&inner, &entries, control) {

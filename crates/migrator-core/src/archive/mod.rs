@@ -27,7 +27,7 @@ mod writer;
 pub use extract::{ExtractedComponent, ExtractedFile};
 pub use manifest::{ComponentRecord, Manifest, ManifestHeader};
 pub use reader::{Archive, Limits};
-pub use verify::{ComponentCheck, VerifyReport};
+pub use verify::{ComponentCheck, Verified, VerifyReport};
 pub use writer::{check_destination, ArchiveWriter, ComponentInput, FileInput};
 
 use chrono::{DateTime, Local};

@@ -3,6 +3,7 @@
 //! every core), which checks each entry's CRC-32. Faults are collected per component, so one
 //! damaged component does not hide another.
 
+use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
 
@@ -74,6 +75,30 @@ impl VerifyReport {
     }
 }
 
+/// Sound components as [`Archive::verify_keeping`] decrypted them, each in an unnamed
+/// temporary file that only this process can reach, so they can be extracted without being
+/// read and checked again. The files go when this is dropped.
+#[derive(Debug, Default)]
+pub struct Verified {
+    files: Vec<(String, File)>,
+}
+
+impl Verified {
+    /// Takes the copy of the component whose outer entry is `entry`, if one was kept.
+    pub(super) fn take(&mut self, entry: &str) -> Option<File> {
+        let index = self.files.iter().position(|(name, _)| name == entry)?;
+        Some(self.files.swap_remove(index).1)
+    }
+
+    fn bytes(&self) -> u64 {
+        self.files
+            .iter()
+            .filter_map(|(_, file)| file.metadata().ok())
+            .map(|meta| meta.len())
+            .sum()
+    }
+}
+
 impl Archive {
     /// Decrypts and checks every component; spools each through an unnamed temporary file
     /// in the system's temporary folder.
@@ -83,15 +108,31 @@ impl Archive {
     /// `Input` when the archive or the temporary folder cannot be read or written, or the
     /// user cancelled. Damage is not an error here: it is in the report.
     pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport> {
+        self.verify_keeping(progress, 0).map(|(report, _)| report)
+    }
+
+    /// [`Archive::verify`], keeping the decrypted copies of sound components while they take
+    /// at most `budget` bytes of the temporary folder in all, for
+    /// [`Archive::extract_verified`]. Should the temporary folder fill up, the copies are
+    /// let go and the check goes on without them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Archive::verify`].
+    pub fn verify_keeping(
+        &self,
+        progress: &dyn Progress,
+        budget: u64,
+    ) -> Result<(VerifyReport, Verified)> {
         let records = &self.manifest().components;
         let total = records.iter().map(|r| r.size + r.bytes).sum();
         progress.start_phase("verifying", records.len() as u64, total);
-        let result = self.verify_all(progress);
+        let result = self.verify_all(progress, budget);
         progress.end_phase();
         result
     }
 
-    fn verify_all(&self, progress: &dyn Progress) -> Result<VerifyReport> {
+    fn verify_all(&self, progress: &dyn Progress, budget: u64) -> Result<(VerifyReport, Verified)> {
         let mut outer = self.outer()?;
         let temp_dir = std::env::temp_dir();
         let control = CopyControl {
@@ -100,9 +141,23 @@ impl Archive {
             report_bytes: true,
         };
         let mut components = Vec::new();
+        let mut verified = Verified::default();
+        let mut budget = budget;
         for record in &self.manifest().components {
-            let problem = match self.check_component(&mut outer, record, &temp_dir, control) {
-                Ok(()) => None,
+            let keep = verified.bytes().saturating_add(record.size) <= budget;
+            let mut checked = self.check_component(&mut outer, record, &temp_dir, keep, control);
+            if matches!(checked, Err(Fault::Fatal(_))) && !verified.files.is_empty() {
+                // Perhaps the kept copies filled the temporary folder: without them, once more.
+                verified = Verified::default();
+                budget = 0;
+                checked = self.check_component(&mut outer, record, &temp_dir, false, control);
+            }
+            let problem = match checked {
+                Ok(Some(file)) => {
+                    verified.files.push((record.entry.clone(), file));
+                    None
+                }
+                Ok(None) => None,
                 Err(Fault::Damaged(problem) | Fault::Refused(problem)) => Some(problem),
                 Err(Fault::Fatal(error)) => return Err(error),
             };
@@ -113,25 +168,36 @@ impl Archive {
             });
             progress.advance(1, 0);
         }
-        Ok(VerifyReport {
+        let report = VerifyReport {
             archive: self.path().to_path_buf(),
             components,
-        })
+        };
+        Ok((report, verified))
     }
 
+    /// Checks one component; returns its decrypted copy when `keep` says so.
     fn check_component(
         &self,
         outer: &mut super::reader::Outer,
         record: &ComponentRecord,
         temp_dir: &std::path::Path,
+        keep: bool,
         control: CopyControl<'_>,
-    ) -> Result<(), Fault> {
+    ) -> Result<Option<File>, Fault> {
         let spooled = self.spool(outer, record, temp_dir, control)?;
+        let kept = match keep {
+            true => Some(
+                spooled
+                    .try_clone()
+                    .map_err(|e| Error::io("keeping a temporary file in", temp_dir, e))?,
+            ),
+            false => None,
+        };
         let (inner, entries) = self.open_inner(spooled, record)?;
         parallel::each_entry(&inner, &entries, |inner, entry| {
             read_entry(inner, entry, control)
         })?;
-        Ok(())
+        Ok(kept)
     }
 }
 
