@@ -99,6 +99,15 @@ impl Verified {
     }
 }
 
+/// How far [`Archive::verify_all`] goes.
+#[derive(Clone, Copy)]
+struct Check {
+    /// Whether every entry is inflated to check its CRC-32.
+    entries: bool,
+    /// The most bytes of decrypted components kept for extraction.
+    budget: u64,
+}
+
 impl Archive {
     /// Decrypts and checks every component; spools each through an unnamed temporary file
     /// in the system's temporary folder.
@@ -108,7 +117,11 @@ impl Archive {
     /// `Input` when the archive or the temporary folder cannot be read or written, or the
     /// user cancelled. Damage is not an error here: it is in the report.
     pub fn verify(&self, progress: &dyn Progress) -> Result<VerifyReport> {
-        self.verify_keeping(progress, 0).map(|(report, _)| report)
+        let check = Check {
+            entries: true,
+            budget: 0,
+        };
+        self.verify_with(progress, check).map(|(report, _)| report)
     }
 
     /// [`Archive::verify`], keeping the decrypted copies of sound components while they take
@@ -124,15 +137,55 @@ impl Archive {
         progress: &dyn Progress,
         budget: u64,
     ) -> Result<(VerifyReport, Verified)> {
+        let check = Check {
+            entries: true,
+            budget,
+        };
+        self.verify_with(progress, check)
+    }
+
+    /// What extraction relies on, for a caller that extracts next: each component decrypted
+    /// and compared with the manifest's SHA-256, its inner ZIP opened and every entry's name,
+    /// size and expansion checked, as [`Archive::verify_keeping`] does, but the entries are
+    /// not inflated: extraction checks each one's CRC-32 as it writes it, and removes what it
+    /// wrote when one fails.
+    ///
+    /// # Errors
+    ///
+    /// As [`Archive::verify`].
+    pub fn verify_for_extraction(
+        &self,
+        progress: &dyn Progress,
+        budget: u64,
+    ) -> Result<(VerifyReport, Verified)> {
+        let check = Check {
+            entries: false,
+            budget,
+        };
+        self.verify_with(progress, check)
+    }
+
+    fn verify_with(
+        &self,
+        progress: &dyn Progress,
+        check: Check,
+    ) -> Result<(VerifyReport, Verified)> {
         let records = &self.manifest().components;
-        let total = records.iter().map(|r| r.size + r.bytes).sum();
+        let total = records
+            .iter()
+            .map(|r| r.size + if check.entries { r.bytes } else { 0 })
+            .sum();
         progress.start_phase("verifying", records.len() as u64, total);
-        let result = self.verify_all(progress, budget);
+        let result = self.verify_all(progress, check);
         progress.end_phase();
         result
     }
 
-    fn verify_all(&self, progress: &dyn Progress, budget: u64) -> Result<(VerifyReport, Verified)> {
+    fn verify_all(
+        &self,
+        progress: &dyn Progress,
+        check: Check,
+    ) -> Result<(VerifyReport, Verified)> {
         let mut outer = self.outer()?;
         let temp_dir = std::env::temp_dir();
         let control = CopyControl {
@@ -142,15 +195,23 @@ impl Archive {
         };
         let mut components = Vec::new();
         let mut verified = Verified::default();
-        let mut budget = budget;
+        let mut budget = check.budget;
         for record in &self.manifest().components {
             let keep = verified.bytes().saturating_add(record.size) <= budget;
-            let mut checked = self.check_component(&mut outer, record, &temp_dir, keep, control);
+            let mut checked =
+                self.check_component(&mut outer, record, &temp_dir, check.entries, keep, control);
             if matches!(checked, Err(Fault::Fatal(_))) && !verified.files.is_empty() {
                 // Perhaps the kept copies filled the temporary folder: without them, once more.
                 verified = Verified::default();
                 budget = 0;
-                checked = self.check_component(&mut outer, record, &temp_dir, false, control);
+                checked = self.check_component(
+                    &mut outer,
+                    record,
+                    &temp_dir,
+                    check.entries,
+                    false,
+                    control,
+                );
             }
             let problem = match checked {
                 Ok(Some(file)) => {
@@ -175,12 +236,14 @@ impl Archive {
         Ok((report, verified))
     }
 
-    /// Checks one component; returns its decrypted copy when `keep` says so.
+    /// Checks one component, each entry's data too when `entries` says so; returns its
+    /// decrypted copy when `keep` says so.
     fn check_component(
         &self,
         outer: &mut super::reader::Outer,
         record: &ComponentRecord,
         temp_dir: &std::path::Path,
+        entries: bool,
         keep: bool,
         control: CopyControl<'_>,
     ) -> Result<Option<File>, Fault> {
@@ -193,10 +256,12 @@ impl Archive {
             ),
             false => None,
         };
-        let (inner, entries) = self.open_inner(spooled, record)?;
-        parallel::each_entry(&inner, &entries, |inner, entry| {
-            read_entry(inner, entry, control)
-        })?;
+        let (inner, list) = self.open_inner(spooled, record)?;
+        if entries {
+            parallel::each_entry(&inner, &list, |inner, entry| {
+                read_entry(inner, entry, control)
+            })?;
+        }
         Ok(kept)
     }
 }

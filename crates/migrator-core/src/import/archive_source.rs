@@ -179,7 +179,8 @@ impl Source for ArchiveSource {
     }
 
     fn verify(&mut self, progress: &dyn Progress) -> Result<()> {
-        let (report, verified) = self.archive.verify_keeping(progress, KEPT_BYTES)?;
+        // Extraction checks each entry's CRC-32 as it writes it: here the rest.
+        let (report, verified) = self.archive.verify_for_extraction(progress, KEPT_BYTES)?;
         report.into_result()?;
         self.verified = verified;
         Ok(())
