@@ -268,7 +268,11 @@ pub fn file_name(path: &str) -> &str {
 
 /// The path of a value, as the rule log and exclusions write it: `KEY@NAME`.
 pub fn value_path(key: &str, name: &str) -> String {
-    format!("{key}@{name}")
+    let mut path = String::with_capacity(key.len() + 1 + name.len());
+    path.push_str(key);
+    path.push('@');
+    path.push_str(name);
+    path
 }
 
 /// Whether the registry path (a key, or a value as `KEY@NAME`) is excluded from the import by
