@@ -87,18 +87,19 @@ impl ValueType {
 /// One named value of a key. The default value (`@` in `.reg` files) has the empty name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Value {
-    name: String,
+    // Boxed rather than growable: a large tree holds millions of names and data.
+    name: Box<str>,
     kind: ValueType,
-    data: Vec<u8>,
+    data: Box<[u8]>,
 }
 
 impl Value {
     /// A value with raw data bytes, exactly as the registry stores them.
     pub fn new(name: impl Into<String>, kind: ValueType, data: Vec<u8>) -> Value {
         Value {
-            name: name.into(),
+            name: name.into().into_boxed_str(),
             kind,
-            data,
+            data: data.into_boxed_slice(),
         }
     }
 
@@ -155,7 +156,7 @@ impl Value {
     /// Replaces the data and type, keeping the name.
     pub fn set(&mut self, kind: ValueType, data: Vec<u8>) {
         self.kind = kind;
-        self.data = data;
+        self.data = data.into_boxed_slice();
     }
 
     /// The data read as text: the string of a REG_SZ or REG_EXPAND_SZ, the items of a
@@ -288,8 +289,8 @@ fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Key {
     name: String,
-    values: IndexMap<String, Value>,
-    subkeys: IndexMap<String, Key>,
+    values: IndexMap<Box<str>, Value>,
+    subkeys: IndexMap<Box<str>, Key>,
 }
 
 impl Key {
@@ -348,16 +349,20 @@ impl Key {
     /// place and keeps its original spelling; a new one is appended.
     pub fn set_value(&mut self, value: Value) {
         match with_folded(&value.name, |folded| self.values.get_index_of(folded)) {
-            Some(index) => self.values[index].set(value.kind, value.data),
+            Some(index) => {
+                let existing = &mut self.values[index];
+                existing.kind = value.kind;
+                existing.data = value.data;
+            }
             None => {
-                self.values.insert(fold(&value.name), value);
+                self.values.insert(fold(&value.name).into(), value);
             }
         }
     }
 
     /// Removes the value named `name`, keeping the order of the others.
     pub fn remove_value(&mut self, name: &str) -> Option<Value> {
-        self.values.shift_remove(&fold(name))
+        self.values.shift_remove(fold(name).as_str())
     }
 
     /// The subkeys in stored order.
@@ -392,14 +397,14 @@ impl Key {
             Some(index) => &mut self.subkeys[index],
             None => self
                 .subkeys
-                .entry(fold(name))
+                .entry(fold(name).into())
                 .or_insert_with(|| Key::new(name)),
         }
     }
 
     /// Attaches `key` as a subkey. A subkey with the same name is replaced in its place.
     pub fn insert_subkey(&mut self, key: Key) {
-        let folded = fold(&key.name);
+        let folded: Box<str> = fold(&key.name).into();
         match self.subkeys.get_mut(&folded) {
             Some(existing) => *existing = key,
             None => {
@@ -410,7 +415,7 @@ impl Key {
 
     /// Removes the direct subkey named `name` with everything under it.
     pub fn remove_subkey(&mut self, name: &str) -> Option<Key> {
-        self.subkeys.shift_remove(&fold(name))
+        self.subkeys.shift_remove(fold(name).as_str())
     }
 
     /// Removes every direct subkey with everything under it; returns them in stored order.
@@ -422,10 +427,10 @@ impl Key {
     /// missing or another subkey already has the name `to`.
     pub fn rename_subkey(&mut self, from: &str, to: &str) -> bool {
         let (from_f, to_f) = (fold(from), fold(to));
-        let Some(index) = self.subkeys.get_index_of(&from_f) else {
+        let Some(index) = self.subkeys.get_index_of(from_f.as_str()) else {
             return false;
         };
-        if from_f != to_f && self.subkeys.contains_key(&to_f) {
+        if from_f != to_f && self.subkeys.contains_key(to_f.as_str()) {
             return false;
         }
         let (_, mut key) = self
@@ -433,7 +438,7 @@ impl Key {
             .shift_remove_index(index)
             .expect("index is valid");
         key.name = to.to_string();
-        self.subkeys.shift_insert(index, to_f, key);
+        self.subkeys.shift_insert(index, to_f.into(), key);
         true
     }
 
