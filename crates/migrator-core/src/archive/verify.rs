@@ -1,7 +1,8 @@
 //! Checking a whole archive without extracting it: every component is decrypted, its SHA-256
 //! compared with the manifest's, its inner ZIP opened and every entry read to the end (on
 //! every core), which checks each entry's CRC-32. Faults are collected per component, so one
-//! damaged component does not hide another.
+//! damaged component does not hide another. For an import, [`Archive::verify_for_extraction`]
+//! leaves the CRC-32 checks to extraction and keeps the checked components for it.
 
 use std::fs::File;
 use std::io::{self, Read};
