@@ -87,10 +87,13 @@ pub fn run(args: Args) -> Result<u8> {
     let progress = Renderer::new();
     let outcome = import::run(&request, &mut source, &progress)?;
     progress.finish(if args.plan { "plan" } else { "import" });
-    match outcome {
-        Outcome::Planned(planned) => print_plan(&planned, &args),
-        Outcome::Imported(report) => print_report(&report, &args),
-    }
+    let code = match &outcome {
+        Outcome::Planned(planned) => print_plan(planned, &args),
+        Outcome::Imported(report) => print_report(report, &args),
+    };
+    // The process ends next: freeing a large plan's actions one by one would only cost time.
+    std::mem::forget(outcome);
+    code
 }
 
 fn request(args: &Args) -> Request {

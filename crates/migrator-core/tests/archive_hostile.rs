@@ -287,3 +287,52 @@ fn an_existing_file_in_the_destination_is_not_overwritten() {
         "a.ihd was removed again"
     );
 }
+
+#[test]
+fn an_entry_failing_its_crc_fails_extraction_with_nothing_left_behind() {
+    let work = tempfile::tempdir().unwrap();
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in [
+        ("Handlers/a.ihd", b"first file"),
+        ("Handlers/b.ihd", b"other file"),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    let mut inner = zip.finish().unwrap().into_inner();
+    // The second file's data altered after its CRC-32 was written; the manifest's SHA-256 is
+    // of the altered component, so only the CRC tells.
+    let at = inner.windows(10).position(|w| w == b"other file").unwrap();
+    inner[at] = b'O';
+    let entries = [
+        Entry::File("Handlers/a.ihd", b"first file"),
+        Entry::File("Handlers/b.ihd", b"other file"),
+    ];
+    let manifest = Manifest::new(&header(), vec![record("Handlers", &inner, &entries)]);
+    let path = outer(
+        work.path(),
+        &manifest.to_json(),
+        &[("components/001.zip", &inner)],
+    );
+    let archive = Archive::open(&path, None).unwrap();
+    assert!(!archive.verify(&NoProgress).unwrap().is_sound());
+
+    let (report, mut verified) = archive
+        .verify_for_extraction(&NoProgress, u64::MAX)
+        .unwrap();
+    assert!(report.is_sound(), "only extraction reads the entries");
+    let dest = work.path().join("dest");
+    std::fs::create_dir(&dest).unwrap();
+    let error = archive
+        .extract_verified("Handlers", &dest, &mut verified, &NoProgress)
+        .unwrap_err();
+    assert_eq!(
+        error.kind(),
+        ErrorKind::DamagedArchive,
+        "{}",
+        error.message()
+    );
+    assert!(error.message().contains("b.ihd"), "{}", error.message());
+    assert!(listing(&dest).is_empty(), "something was left behind");
+}

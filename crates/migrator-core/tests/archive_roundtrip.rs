@@ -72,3 +72,47 @@ fn an_encrypted_archive_needs_its_password() {
         .unwrap();
     assert_eq!(users.registry.as_deref(), Some(&b"users registry"[..]));
 }
+
+#[test]
+fn components_kept_by_verify_extract_as_checked_even_if_the_archive_changes_after() {
+    let fx = Fixture::new();
+    let path = fx.write(Some(&password("correct horse")));
+    let archive = Archive::open(&path, Some(&password("correct horse"))).unwrap();
+    let (report, mut verified) = archive.verify_keeping(&NoProgress, u64::MAX).unwrap();
+    assert!(report.is_sound());
+    // The archive is gone, yet its checked components are still there to extract.
+    std::fs::remove_file(&path).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let prompts = archive
+        .extract_verified("Prompts", out.path(), &mut verified, &NoProgress)
+        .unwrap();
+    assert_eq!(prompts.registry.as_deref(), Some(&b"prompts registry"[..]));
+    for (archive_path, source) in &fx.prompt_files {
+        let written = out.path().join(archive_path);
+        assert_eq!(
+            std::fs::read(written).unwrap(),
+            std::fs::read(source).unwrap()
+        );
+    }
+    // Each kept copy serves one extraction; without the archive, another is an error.
+    let again = tempfile::tempdir().unwrap();
+    let error = archive
+        .extract_verified("Prompts", again.path(), &mut verified, &NoProgress)
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Input, "{}", error.message());
+}
+
+#[test]
+fn verify_keeps_nothing_beyond_its_budget() {
+    let fx = Fixture::new();
+    let path = fx.write(None);
+    let archive = Archive::open(&path, None).unwrap();
+    let (report, mut verified) = archive.verify_keeping(&NoProgress, 0).unwrap();
+    assert!(report.is_sound());
+    std::fs::remove_file(&path).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let error = archive
+        .extract_verified("Users", out.path(), &mut verified, &NoProgress)
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Input, "{}", error.message());
+}

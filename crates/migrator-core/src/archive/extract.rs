@@ -1,21 +1,23 @@
 //! Extracting one component into a folder, for the import.
 //!
 //! The component is first decrypted and checked against its SHA-256 (into an unnamed
-//! temporary file in the destination), then every entry name is checked; only when all are
-//! safe is anything written. Files are created new, never over an existing file, and never
-//! through a symbolic link. If extraction fails part-way, the files and folders it created
-//! are removed again.
+//! temporary file in the destination), unless [`Archive::verify_keeping`] kept a checked
+//! copy; then every entry name is checked; only when all are safe is anything written: first
+//! every folder, then the files, on every core. Files are created new, never over an existing
+//! file, and never through a symbolic link. If extraction fails part-way, the files and
+//! folders it created are removed again.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-
-use zip::ZipArchive;
+use std::sync::{Mutex, PoisonError};
 
 use super::names::REGISTRY_ENTRY;
+use super::parallel::{self, Inner};
 use super::reader::{read_problem, Archive, Fault, InnerEntry};
 use super::stream::{self, CopyControl, CopyError};
+use super::verify::Verified;
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
 
@@ -54,6 +56,23 @@ impl Archive {
         dest_dir: &Path,
         progress: &dyn Progress,
     ) -> Result<ExtractedComponent> {
+        self.extract_verified(name, dest_dir, &mut Verified::default(), progress)
+    }
+
+    /// [`Archive::extract_component`] from the decrypted copy of the component that
+    /// [`Archive::verify_keeping`] kept in `verified`, when it kept one: the archive is then not
+    /// read again. The copy is let go.
+    ///
+    /// # Errors
+    ///
+    /// As [`Archive::extract_component`].
+    pub fn extract_verified(
+        &self,
+        name: &str,
+        dest_dir: &Path,
+        verified: &mut Verified,
+        progress: &dyn Progress,
+    ) -> Result<ExtractedComponent> {
         let record = self.manifest().component(name).ok_or_else(|| {
             Error::new(
                 ErrorKind::Input,
@@ -68,12 +87,13 @@ impl Archive {
             )
             .with_hint("Create the folder first."));
         }
+        let kept = verified.take(&record.entry);
         progress.start_phase(
             &format!("extracting {}", record.name),
             record.files,
             record.size + record.bytes,
         );
-        let result = self.extract_checked(record, dest_dir, progress);
+        let result = self.extract_checked(record, dest_dir, kept, progress);
         progress.end_phase();
         result.map_err(|fault| self.fault_error(&record.name, fault))
     }
@@ -82,6 +102,7 @@ impl Archive {
         &self,
         record: &super::ComponentRecord,
         dest_dir: &Path,
+        kept: Option<File>,
         progress: &dyn Progress,
     ) -> Result<ExtractedComponent, Fault> {
         let control = CopyControl {
@@ -89,11 +110,13 @@ impl Archive {
             abort: None,
             report_bytes: true,
         };
-        let mut outer = self.outer()?;
-        let spooled = self.spool(&mut outer, record, dest_dir, control)?;
-        let (mut inner, entries) = self.open_inner(spooled, record)?;
+        let spooled = match kept {
+            Some(file) => file,
+            None => self.spool(&mut self.outer()?, record, dest_dir, control)?,
+        };
+        let (inner, entries) = self.open_inner(spooled, record)?;
         let mut writer = Extraction::new(dest_dir);
-        match writer.write_all(&mut inner, &entries, control) {
+        match writer.write_all(&inner, &entries, control) {
             Ok((registry, files)) => Ok(ExtractedComponent {
                 name: record.name.clone(),
                 registry,
@@ -129,61 +152,88 @@ impl Archive {
 /// The files and folders one extraction created, so a failure can remove them.
 struct Extraction<'a> {
     dest: &'a Path,
-    created_files: Vec<PathBuf>,
+    created_files: Mutex<Vec<PathBuf>>,
     created_dirs: Vec<PathBuf>,
     checked_dirs: HashSet<PathBuf>,
+}
+
+/// What one entry became.
+enum Written {
+    Registry(Vec<u8>),
+    Folder,
+    File(ExtractedFile),
 }
 
 impl<'a> Extraction<'a> {
     fn new(dest: &'a Path) -> Extraction<'a> {
         Extraction {
             dest,
-            created_files: Vec::new(),
+            created_files: Mutex::new(Vec::new()),
             created_dirs: Vec::new(),
             checked_dirs: HashSet::new(),
         }
     }
 
+    /// Creates every folder first, then writes the files on every core.
     fn write_all(
         &mut self,
-        inner: &mut ZipArchive<BufReader<File>>,
+        inner: &Inner,
         entries: &[InnerEntry],
         control: CopyControl<'_>,
     ) -> Result<(Option<Vec<u8>>, Vec<ExtractedFile>), Fault> {
-        let mut registry = None;
-        let mut files = Vec::new();
         for entry in entries {
             if entry.name == REGISTRY_ENTRY {
-                registry = Some(read_registry(inner, entry, control)?);
-            } else if entry.is_dir {
-                self.make_dirs(&entry.name)?;
-            } else {
-                let path = self.write_file(inner, entry, control)?;
-                control.progress.advance(1, 0);
-                files.push(ExtractedFile {
-                    archive_path: entry.name.clone(),
-                    path,
-                });
+                continue;
+            }
+            let folder = match entry.is_dir {
+                true => entry.name.as_str(),
+                false => entry.name.rsplit_once('/').map_or("", |(parent, _)| parent),
+            };
+            self.make_dirs(folder)?;
+        }
+        let this = &*self;
+        let written = parallel::each_entry(inner, entries, |inner, entry| {
+            if entry.name == REGISTRY_ENTRY {
+                return Ok(Written::Registry(read_registry(inner, entry, control)?));
+            }
+            if entry.is_dir {
+                return Ok(Written::Folder);
+            }
+            let path = this.write_file(inner, entry, control)?;
+            control.progress.advance(1, 0);
+            Ok(Written::File(ExtractedFile {
+                archive_path: entry.name.clone(),
+                path,
+            }))
+        })?;
+        let mut registry = None;
+        let mut files = Vec::new();
+        for item in written {
+            match item {
+                Written::Registry(bytes) => registry = Some(bytes),
+                Written::Folder => {}
+                Written::File(file) => files.push(file),
             }
         }
         Ok((registry, files))
     }
 
     fn write_file(
-        &mut self,
-        inner: &mut ZipArchive<BufReader<File>>,
+        &self,
+        inner: &mut Inner,
         entry: &InnerEntry,
         control: CopyControl<'_>,
     ) -> Result<PathBuf, Fault> {
-        let parent = entry.name.rsplit_once('/').map_or("", |(parent, _)| parent);
-        self.make_dirs(parent)?;
         let path = self.dest.join(&entry.name);
         let mut out = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)
             .map_err(|e| Error::io("creating", &path, e))?;
-        self.created_files.push(path.clone());
+        self.created_files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path.clone());
         let mut source = inner
             .by_index(entry.index)
             .map_err(|e| Fault::Damaged(format!("file {}: {e}", entry.name)))?;
@@ -244,7 +294,11 @@ impl<'a> Extraction<'a> {
     /// Removes what this extraction created, deepest first; best effort, as the error that
     /// led here is the one to report.
     fn undo(&mut self) {
-        for file in self.created_files.drain(..).rev() {
+        let files = self
+            .created_files
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        for file in files.drain(..).rev() {
             let _ = fs::remove_file(file);
         }
         for dir in self.created_dirs.drain(..).rev() {
@@ -254,7 +308,7 @@ impl<'a> Extraction<'a> {
 }
 
 fn read_registry(
-    inner: &mut ZipArchive<BufReader<File>>,
+    inner: &mut Inner,
     entry: &InnerEntry,
     control: CopyControl<'_>,
 ) -> Result<Vec<u8>, Fault> {

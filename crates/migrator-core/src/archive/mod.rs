@@ -16,6 +16,7 @@ mod extract;
 mod inner;
 pub mod manifest;
 pub mod names;
+mod parallel;
 pub mod password;
 mod reader;
 mod salvage;
@@ -26,7 +27,7 @@ mod writer;
 pub use extract::{ExtractedComponent, ExtractedFile};
 pub use manifest::{ComponentRecord, Manifest, ManifestHeader};
 pub use reader::{Archive, Limits};
-pub use verify::{ComponentCheck, VerifyReport};
+pub use verify::{ComponentCheck, Verified, VerifyReport};
 pub use writer::{check_destination, ArchiveWriter, ComponentInput, FileInput};
 
 use chrono::{DateTime, Local};

@@ -20,6 +20,7 @@ use super::manifest::{
     ComponentRecord, Manifest, MANIFEST_ENTRY, MAX_COMPONENTS, MAX_MANIFEST_BYTES,
 };
 use super::names::{self, REGISTRY_ENTRY};
+use super::parallel::{Inner, SharedFile};
 use super::salvage;
 use super::stream::{self, CopyControl, CopyError};
 use crate::error::{Error, ErrorKind, Result};
@@ -252,8 +253,10 @@ impl Archive {
         &self,
         file: File,
         record: &ComponentRecord,
-    ) -> Result<(ZipArchive<BufReader<File>>, Vec<InnerEntry>), Fault> {
-        let mut inner = open_zip(BufReader::with_capacity(stream::CHUNK, file))
+    ) -> Result<(Inner, Vec<InnerEntry>), Fault> {
+        let file = SharedFile::new(file)
+            .map_err(|e| Error::io("reading a temporary copy of", &self.path, e))?;
+        let mut inner = open_zip(file)
             .map_err(|e| Fault::Damaged(format!("its inner ZIP cannot be read: {e}")))?;
         if inner.len() > self.limits.max_entries {
             return Err(Fault::Refused(format!("it holds {} entries", inner.len())));
@@ -270,11 +273,7 @@ impl Archive {
         Ok((inner, entries))
     }
 
-    fn check_inner_entry(
-        &self,
-        inner: &ZipArchive<BufReader<File>>,
-        index: usize,
-    ) -> Result<InnerEntry, Fault> {
+    fn check_inner_entry(&self, inner: &Inner, index: usize) -> Result<InnerEntry, Fault> {
         let data = inner
             .by_index_data(index)
             .map_err(|e| Fault::Damaged(e.to_string()))?;

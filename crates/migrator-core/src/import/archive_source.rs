@@ -1,6 +1,8 @@
 //! The import's [`Source`] for `.ininmigr` archives: opens and verifies them with
 //! [`Archive`], extracts each chosen component into its own folder, and reads it into
-//! [`Incoming`] data following the component's import policy from the catalog.
+//! [`Incoming`] data following the component's import policy from the catalog. The checked
+//! components stay decrypted in unnamed temporary files (up to 2 GiB in all) from
+//! verification to extraction, which then neither reads nor checks them again.
 //!
 //! One import run extracts into a new folder `<extraction folder>/<archive name>` (with a
 //! number added when an earlier run left one), so no earlier extraction is ever overwritten.
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use crate::archive::{Archive, ExtractedComponent};
+use crate::archive::{Archive, ExtractedComponent, Verified};
 use crate::catalog::{RegistryPolicy, Special};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Destination, Incoming, IncomingFile};
@@ -26,9 +28,15 @@ use super::source::{Origin, Source};
 /// The rule name shown for registry data a component's policy leaves out.
 pub const NOT_IMPORTED: &str = "import policy: not imported";
 
+/// The most bytes of checked components kept decrypted in the temporary folder between
+/// verification and extraction, so extraction need not read and check them again.
+const KEPT_BYTES: u64 = 2 << 30;
+
 /// An opened archive as the import's source.
 pub struct ArchiveSource {
     archive: Archive,
+    /// The components verification checked and kept, until they are extracted.
+    verified: Verified,
     /// The archive's full path, as reports and restore points name it.
     name: String,
     origin: Origin,
@@ -56,6 +64,7 @@ impl ArchiveSource {
         let name = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         Ok(ArchiveSource {
             archive,
+            verified: Verified::default(),
             name: name.display().to_string(),
             origin,
             extracted_to: None,
@@ -63,7 +72,7 @@ impl ArchiveSource {
     }
 
     fn extract_all(
-        &self,
+        &mut self,
         components: &[String],
         base: &Path,
         progress: &dyn Progress,
@@ -72,7 +81,9 @@ impl ArchiveSource {
         for name in components {
             let folder = base.join(safe_name(name));
             fs::create_dir(&folder).map_err(|e| Error::io("creating", &folder, e))?;
-            let extracted = self.archive.extract_component(name, &folder, progress)?;
+            let extracted =
+                self.archive
+                    .extract_verified(name, &folder, &mut self.verified, progress)?;
             incoming.push(read_extracted(extracted, &self.origin)?);
         }
         Ok(incoming)
@@ -168,7 +179,11 @@ impl Source for ArchiveSource {
     }
 
     fn verify(&mut self, progress: &dyn Progress) -> Result<()> {
-        self.archive.verify(progress)?.into_result().map(|_| ())
+        // Extraction checks each entry's CRC-32 as it writes it: here the rest.
+        let (report, verified) = self.archive.verify_for_extraction(progress, KEPT_BYTES)?;
+        report.into_result()?;
+        self.verified = verified;
+        Ok(())
     }
 
     fn extract(
@@ -179,6 +194,8 @@ impl Source for ArchiveSource {
     ) -> Result<Vec<Incoming>> {
         let base = new_folder(dir, &archive_stem(self.archive.path()))?;
         let extracted = self.extract_all(components, &base, progress);
+        // What was kept for components not chosen goes now.
+        self.verified = Verified::default();
         match extracted.is_err() {
             true => {
                 let _ = fs::remove_dir_all(&base);

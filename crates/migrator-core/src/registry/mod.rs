@@ -12,6 +12,8 @@
 pub mod backend;
 pub mod regfile;
 
+use std::cell::RefCell;
+
 use indexmap::IndexMap;
 
 /// The separator between key names in a registry path.
@@ -85,18 +87,19 @@ impl ValueType {
 /// One named value of a key. The default value (`@` in `.reg` files) has the empty name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Value {
-    name: String,
+    // Boxed rather than growable: a large tree holds millions of names and data.
+    name: Box<str>,
     kind: ValueType,
-    data: Vec<u8>,
+    data: Box<[u8]>,
 }
 
 impl Value {
     /// A value with raw data bytes, exactly as the registry stores them.
     pub fn new(name: impl Into<String>, kind: ValueType, data: Vec<u8>) -> Value {
         Value {
-            name: name.into(),
+            name: name.into().into_boxed_str(),
             kind,
-            data,
+            data: data.into_boxed_slice(),
         }
     }
 
@@ -153,7 +156,7 @@ impl Value {
     /// Replaces the data and type, keeping the name.
     pub fn set(&mut self, kind: ValueType, data: Vec<u8>) {
         self.kind = kind;
-        self.data = data;
+        self.data = data.into_boxed_slice();
     }
 
     /// The data read as text: the string of a REG_SZ or REG_EXPAND_SZ, the items of a
@@ -240,15 +243,54 @@ fn utf16_units(data: &[u8]) -> Option<Vec<u16>> {
 /// The form of a name used for comparisons: Windows compares key and value names by their
 /// upper-case form.
 pub fn fold(name: &str) -> String {
-    name.to_uppercase()
+    match name.is_ascii() {
+        true => name.to_ascii_uppercase(),
+        false => name.to_uppercase(),
+    }
+}
+
+/// Calls `work` with the folded form of `name`, built in a buffer kept for the thread, so
+/// looking a name up allocates nothing (a nested call builds its own).
+fn with_folded<R>(name: &str, work: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buffer) => {
+            buffer.clear();
+            match name.is_ascii() {
+                true => {
+                    buffer.push_str(name);
+                    buffer.make_ascii_uppercase();
+                }
+                false => buffer.extend(folded_chars(name)),
+            }
+            work(&buffer)
+        }
+        Err(_) => work(&fold(name)),
+    })
+}
+
+/// Whether two names are the same as [`fold`] compares them, without building the folded
+/// forms.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    folded_chars(a).eq(folded_chars(b))
+}
+
+/// The characters of the folded form of `name`, one by one.
+fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().flat_map(char::to_uppercase)
 }
 
 /// One registry key: a name, ordered values and ordered subkeys.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Key {
     name: String,
-    values: IndexMap<String, Value>,
-    subkeys: IndexMap<String, Key>,
+    values: IndexMap<Box<str>, Value>,
+    subkeys: IndexMap<Box<str>, Key>,
 }
 
 impl Key {
@@ -289,12 +331,13 @@ impl Key {
 
     /// The value named `name`, compared without regard to case.
     pub fn value(&self, name: &str) -> Option<&Value> {
-        self.values.get(&fold(name))
+        with_folded(name, |folded| self.values.get(folded))
     }
 
     /// The value named `name`, mutable.
     pub fn value_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.values.get_mut(&fold(name))
+        let index = with_folded(name, |folded| self.values.get_index_of(folded))?;
+        self.values.get_index_mut(index).map(|(_, value)| value)
     }
 
     /// The text of the value named `name` (see [`Value::as_text`]).
@@ -305,18 +348,21 @@ impl Key {
     /// Sets a value. An existing value with the same name (in any case) is replaced in its
     /// place and keeps its original spelling; a new one is appended.
     pub fn set_value(&mut self, value: Value) {
-        let folded = fold(&value.name);
-        match self.values.get_mut(&folded) {
-            Some(existing) => existing.set(value.kind, value.data),
+        match with_folded(&value.name, |folded| self.values.get_index_of(folded)) {
+            Some(index) => {
+                let existing = &mut self.values[index];
+                existing.kind = value.kind;
+                existing.data = value.data;
+            }
             None => {
-                self.values.insert(folded, value);
+                self.values.insert(fold(&value.name).into(), value);
             }
         }
     }
 
     /// Removes the value named `name`, keeping the order of the others.
     pub fn remove_value(&mut self, name: &str) -> Option<Value> {
-        self.values.shift_remove(&fold(name))
+        self.values.shift_remove(fold(name).as_str())
     }
 
     /// The subkeys in stored order.
@@ -336,24 +382,29 @@ impl Key {
 
     /// The direct subkey named `name`.
     pub fn subkey(&self, name: &str) -> Option<&Key> {
-        self.subkeys.get(&fold(name))
+        with_folded(name, |folded| self.subkeys.get(folded))
     }
 
     /// The direct subkey named `name`, mutable.
     pub fn subkey_mut(&mut self, name: &str) -> Option<&mut Key> {
-        self.subkeys.get_mut(&fold(name))
+        let index = with_folded(name, |folded| self.subkeys.get_index_of(folded))?;
+        self.subkeys.get_index_mut(index).map(|(_, key)| key)
     }
 
     /// The direct subkey named `name`, created (appended) when missing.
     pub fn ensure_subkey(&mut self, name: &str) -> &mut Key {
-        self.subkeys
-            .entry(fold(name))
-            .or_insert_with(|| Key::new(name))
+        match with_folded(name, |folded| self.subkeys.get_index_of(folded)) {
+            Some(index) => &mut self.subkeys[index],
+            None => self
+                .subkeys
+                .entry(fold(name).into())
+                .or_insert_with(|| Key::new(name)),
+        }
     }
 
     /// Attaches `key` as a subkey. A subkey with the same name is replaced in its place.
     pub fn insert_subkey(&mut self, key: Key) {
-        let folded = fold(&key.name);
+        let folded: Box<str> = fold(&key.name).into();
         match self.subkeys.get_mut(&folded) {
             Some(existing) => *existing = key,
             None => {
@@ -364,17 +415,22 @@ impl Key {
 
     /// Removes the direct subkey named `name` with everything under it.
     pub fn remove_subkey(&mut self, name: &str) -> Option<Key> {
-        self.subkeys.shift_remove(&fold(name))
+        self.subkeys.shift_remove(fold(name).as_str())
+    }
+
+    /// Removes every direct subkey with everything under it; returns them in stored order.
+    pub fn take_subkeys(&mut self) -> Vec<Key> {
+        std::mem::take(&mut self.subkeys).into_values().collect()
     }
 
     /// Renames a direct subkey, keeping its place. Fails (returns false) when `from` is
     /// missing or another subkey already has the name `to`.
     pub fn rename_subkey(&mut self, from: &str, to: &str) -> bool {
         let (from_f, to_f) = (fold(from), fold(to));
-        let Some(index) = self.subkeys.get_index_of(&from_f) else {
+        let Some(index) = self.subkeys.get_index_of(from_f.as_str()) else {
             return false;
         };
-        if from_f != to_f && self.subkeys.contains_key(&to_f) {
+        if from_f != to_f && self.subkeys.contains_key(to_f.as_str()) {
             return false;
         }
         let (_, mut key) = self
@@ -382,7 +438,7 @@ impl Key {
             .shift_remove_index(index)
             .expect("index is valid");
         key.name = to.to_string();
-        self.subkeys.shift_insert(index, to_f, key);
+        self.subkeys.shift_insert(index, to_f.into(), key);
         true
     }
 
@@ -452,9 +508,21 @@ pub fn join(base: &str, rest: &str) -> String {
 
 /// Whether `path` is `ancestor` or lies under it, compared without regard to case.
 pub fn is_within(path: &str, ancestor: &str) -> bool {
-    let (p, a) = (fold(path), fold(ancestor));
-    let a = a.trim_end_matches(SEPARATOR);
-    a.is_empty() || p == a || p.starts_with(&format!("{a}{SEPARATOR}"))
+    // Upper-casing never makes or removes a separator, so the ancestor's trailing ones can be
+    // trimmed before comparing.
+    let ancestor = ancestor.trim_end_matches(SEPARATOR);
+    if ancestor.is_empty() {
+        return true;
+    }
+    if path.is_ascii() && ancestor.is_ascii() {
+        let (path, len) = (path.as_bytes(), ancestor.len());
+        return path.len() >= len
+            && path[..len].eq_ignore_ascii_case(ancestor.as_bytes())
+            && path.get(len).is_none_or(|&byte| byte == SEPARATOR as u8);
+    }
+    let mut path = folded_chars(path);
+    folded_chars(ancestor).all(|c| path.next() == Some(c))
+        && path.next().is_none_or(|c| c == SEPARATOR)
 }
 
 /// A registry tree with absolute paths. Its root is nameless; its children are the hive roots
@@ -561,6 +629,24 @@ mod tests {
                 .len(),
             0
         );
+    }
+
+    proptest::proptest! {
+        /// Names mixing ASCII, letters whose upper case is longer (ß) or ASCII (ſ, ı) and
+        /// separators compare as their folded forms do.
+        #[test]
+        fn comparisons_agree_with_the_folded_forms(
+            a in "[aAsSß\u{17f}iI\u{131}\u{130}\\\\]{0,6}",
+            b in "[aAsSß\u{17f}iI\u{131}\u{130}\\\\]{0,6}",
+        ) {
+            proptest::prop_assert_eq!(same_name(&a, &b), fold(&a) == fold(&b));
+            let (p, ancestor) = (fold(&a), fold(&b));
+            let ancestor = ancestor.trim_end_matches(SEPARATOR);
+            let within = ancestor.is_empty()
+                || p == ancestor
+                || p.starts_with(&format!("{ancestor}{SEPARATOR}"));
+            proptest::prop_assert_eq!(is_within(&a, &b), within);
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::ImportMode;
 use crate::layout;
-use crate::registry::{fold, join, Key, RegTree};
+use crate::registry::{join, same_name, Key, RegTree};
 use crate::server::{self, Identity};
 
 /// One `OLD=NEW` pair of `--map-server` or `--map-site`.
@@ -191,7 +191,7 @@ impl<'a> RuleContext<'a> {
 
 /// Whether two names are equal, compared as Windows compares key names.
 pub fn same(a: &str, b: &str) -> bool {
-    fold(a) == fold(b)
+    same_name(a, b)
 }
 
 /// The name the data takes and the list of names that change, for sites or for servers.

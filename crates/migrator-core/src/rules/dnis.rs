@@ -6,12 +6,14 @@
 //! same DNIS as a target row takes that row's key name, and an imported row whose key name the
 //! target uses for another DNIS gets a free name, so no target row is lost.
 
+use std::collections::HashSet;
+
 use super::support::{first_string, strings_of};
 use super::{components, Components, Rule, RuleContext, CIC, MIGRATION};
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
 use crate::layout;
-use crate::registry::{join, Key};
+use crate::registry::{fold, join, Key};
 
 use super::context::same;
 
@@ -38,20 +40,22 @@ fn apply(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) -> Resul
         .target_key(layout::DNIS_MAPPINGS)
         .map(|key| key.subkeys().collect())
         .unwrap_or_default();
-    let rows: Vec<Key> = container.subkeys().cloned().collect();
+    let rows = container.take_subkeys();
     let mut taken: Vec<String> = target_rows.iter().map(|r| r.name().to_string()).collect();
+    // The names taken so far in their folded form, so each row is checked in one look-up.
+    let mut folded: HashSet<String> = taken.iter().map(|name| fold(name)).collect();
     let mut placed = Vec::with_capacity(rows.len());
     for mut row in rows {
-        container.remove_subkey(row.name());
         let dnis = dnis_of(&row);
         let (name, outcome) = match target_rows.iter().find(|t| same(&dnis_of(t), &dnis)) {
             Some(replaced) => (replaced.name().to_string(), Outcome::Replaces(replaced)),
-            None if taken.iter().any(|t| same(t, row.name())) => {
+            None if folded.contains(&fold(row.name())) => {
                 let free = free_name(row.name(), &taken);
                 (free, Outcome::Moved(row.name().to_string()))
             }
             None => (row.name().to_string(), Outcome::Added(dnis)),
         };
+        folded.insert(fold(&name));
         taken.push(name.clone());
         row.set_name(name);
         placed.push((row, outcome));

@@ -122,21 +122,46 @@ enum Place {
     Other,
 }
 
-fn place_of(ctx: &RuleContext, path: &str) -> Place {
+/// The paths [`place_of`] compares with, resolved once for all keys.
+struct Places {
+    ds_root: String,
+    attendant: String,
+    switchover: String,
+    server_parameters: String,
+    mail: String,
+    media_server: String,
+    media_in_cic: String,
+}
+
+impl Places {
+    fn new(ctx: &RuleContext) -> Places {
+        Places {
+            ds_root: ctx.incoming_path(layout::DS_ROOT),
+            attendant: ctx.incoming_path(layout::ATTENDANT_DATA),
+            switchover: ctx.incoming_path(layout::SWITCHOVER),
+            server_parameters: ctx.incoming_path(layout::SERVER_PARAMETERS),
+            mail: ctx.incoming_path(layout::MAIL),
+            media_server: join(layout::II_KEY, layout::MEDIA_SERVER),
+            media_in_cic: ctx.incoming_path(layout::MEDIA_SERVERS_IN_CIC),
+        }
+    }
+}
+
+fn place_of(places: &Places, path: &str) -> Place {
     let parent = path.rsplit_once('\\').map_or("", |(parent, _)| parent);
-    if same(path, &ctx.incoming_path(layout::DS_ROOT)) {
+    if same(path, &places.ds_root) {
         Place::Root
-    } else if is_within(path, &ctx.incoming_path(layout::ATTENDANT_DATA)) {
+    } else if is_within(path, &places.attendant) {
         Place::Attendant
-    } else if same(path, &ctx.incoming_path(layout::SWITCHOVER)) {
+    } else if same(path, &places.switchover) {
         Place::Switchover
-    } else if same(parent, &ctx.incoming_path(layout::SERVER_PARAMETERS)) {
+    } else if same(parent, &places.server_parameters) {
         Place::ServerParameter
-    } else if same(path, &ctx.incoming_path(layout::MAIL)) {
+    } else if same(path, &places.mail) {
         Place::Mail
-    } else if same(path, &join(layout::II_KEY, layout::MEDIA_SERVER)) {
+    } else if same(path, &places.media_server) {
         Place::MediaServer
-    } else if is_within(path, &ctx.incoming_path(layout::MEDIA_SERVERS_IN_CIC)) {
+    } else if is_within(path, &places.media_in_cic) {
         Place::MediaInCic
     } else {
         Place::Other
@@ -185,23 +210,31 @@ fn rewrite_site_pointer(text: &str, sites: &[(String, String)]) -> Option<String
 fn rewrite_references(ctx: &RuleContext, incoming: &mut Incoming, log: &mut RuleLog) {
     let excluded: Vec<String> = incoming.excluded.iter().map(|(p, _)| p.clone()).collect();
     let mut changes = Vec::new();
-    rewrite_key(ctx, incoming.tree.root_mut(), "", &excluded, &mut changes);
+    let places = Places::new(ctx);
+    let walk = Walk {
+        ctx,
+        places: &places,
+        excluded: &excluded,
+    };
+    rewrite_key(&walk, incoming.tree.root_mut(), "", &mut changes);
     for (path, detail) in changes {
         log.change(&incoming.component, &path, NAME, detail);
     }
 }
 
-fn rewrite_key(
-    ctx: &RuleContext,
-    key: &mut Key,
-    path: &str,
-    excluded: &[String],
-    changes: &mut Vec<(String, String)>,
-) {
-    if excluded.iter().any(|e| is_within(path, e)) {
+/// What [`rewrite_key`] needs at every key.
+struct Walk<'a> {
+    ctx: &'a RuleContext<'a>,
+    places: &'a Places,
+    excluded: &'a [String],
+}
+
+fn rewrite_key(walk: &Walk, key: &mut Key, path: &str, changes: &mut Vec<(String, String)>) {
+    let ctx = walk.ctx;
+    if walk.excluded.iter().any(|e| is_within(path, e)) {
         return;
     }
-    let mut place = place_of(ctx, path);
+    let mut place = place_of(walk.places, path);
     let node_type = key.text(layout::NODE_TYPE_VALUE);
     if place == Place::Attendant && node_type.is_some_and(|kind| same(&kind, SERVER_NODE)) {
         place = Place::AttendantServerNode;
@@ -219,7 +252,7 @@ fn rewrite_key(
     }
     for child in key.subkeys_mut() {
         let child_path = join(path, child.name());
-        rewrite_key(ctx, child, &child_path, excluded, changes);
+        rewrite_key(walk, child, &child_path, changes);
     }
 }
 
@@ -281,12 +314,13 @@ fn scan_tree(component: &Incoming, names: &[&str], log: &mut RuleLog) {
         }
         note_found(log, &path, &[key.name().to_string()], names);
         for value in key.values() {
-            if is_excluded(component, &value_path(&path, value.name())) {
+            let path = value_path(&path, value.name());
+            if is_excluded(component, &path) {
                 continue;
             }
             let mut texts = strings_of(value);
             texts.push(value.name().to_string());
-            note_found(log, &value_path(&path, value.name()), &texts, names);
+            note_found(log, &path, &texts, names);
         }
     }
 }
@@ -328,11 +362,12 @@ pub fn decode_text(bytes: &[u8]) -> String {
 fn note_found(log: &mut RuleLog, path: &str, texts: &[String], names: &[&str]) {
     for name in names {
         let found = texts.iter().any(|text| contains_name(text, name));
-        let known = log
-            .unresolved
-            .iter()
-            .any(|u| u.path == path && same(&u.name, name));
-        if found && !known {
+        let known = || {
+            log.unresolved
+                .iter()
+                .any(|u| u.path == path && same(&u.name, name))
+        };
+        if found && !known() {
             log.unresolved.push(Unresolved {
                 path: path.to_string(),
                 name: name.to_string(),

@@ -150,6 +150,9 @@ pub fn contains_name(text: &str, name: &str) -> bool {
     if name.is_empty() {
         return false;
     }
+    if text.is_ascii() && name.is_ascii() {
+        return contains_ascii_name(text.as_bytes(), name.as_bytes());
+    }
     let (text, name) = (text.to_lowercase(), name.to_lowercase());
     let is_name_char = |c: char| c.is_alphanumeric() || c == '-';
     text.match_indices(&name).any(|(start, _)| {
@@ -157,6 +160,26 @@ pub fn contains_name(text: &str, name: &str) -> bool {
         let after = text[start + name.len()..].chars().next();
         !before.is_some_and(is_name_char) && !after.is_some_and(is_name_char)
     })
+}
+
+/// [`contains_name`] for ASCII text and name, without lower-casing copies: the same matches,
+/// left to right and not overlapping.
+fn contains_ascii_name(text: &[u8], name: &[u8]) -> bool {
+    let is_name_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
+    let mut start = 0;
+    while start + name.len() <= text.len() {
+        let end = start + name.len();
+        if !text[start..end].eq_ignore_ascii_case(name) {
+            start += 1;
+            continue;
+        }
+        let before = start.checked_sub(1).and_then(|i| text.get(i));
+        if !before.is_some_and(is_name_byte) && !text.get(end).is_some_and(is_name_byte) {
+            return true;
+        }
+        start = end;
+    }
+    false
 }
 
 /// Rewrites each string of a REG_SZ, REG_EXPAND_SZ or REG_MULTI_SZ value; returns whether
@@ -245,7 +268,11 @@ pub fn file_name(path: &str) -> &str {
 
 /// The path of a value, as the rule log and exclusions write it: `KEY@NAME`.
 pub fn value_path(key: &str, name: &str) -> String {
-    format!("{key}@{name}")
+    let mut path = String::with_capacity(key.len() + 1 + name.len());
+    path.push_str(key);
+    path.push('@');
+    path.push_str(name);
+    path
 }
 
 /// Whether the registry path (a key, or a value as `KEY@NAME`) is excluded from the import by
@@ -276,6 +303,25 @@ pub fn subkey_names(incoming: &Incoming, path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// ASCII text is searched without lower-cased copies; the matches are those of the
+        /// lower-cased text (a non-ASCII character of the name takes the general path).
+        #[test]
+        fn ascii_names_are_found_as_in_lower_cased_text(
+            text in "[aAb_ .-]{0,12}",
+            name in "[aAbé-]{1,3}",
+        ) {
+            let (lower, needle) = (text.to_lowercase(), name.to_lowercase());
+            let is_name_char = |c: char| c.is_alphanumeric() || c == '-';
+            let expected = lower.match_indices(&needle).any(|(start, _)| {
+                let before = lower[..start].chars().next_back();
+                let after = lower[start + needle.len()..].chars().next();
+                !before.is_some_and(is_name_char) && !after.is_some_and(is_name_char)
+            });
+            proptest::prop_assert_eq!(contains_name(&text, &name), expected);
+        }
+    }
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()

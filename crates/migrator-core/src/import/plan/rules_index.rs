@@ -64,10 +64,20 @@ impl<'a> RuleIndex<'a> {
     ) -> Option<&'a RuleChange> {
         let own = match self.last.is_empty() {
             true => None,
-            false => self
-                .last
-                .get(&fold(&format!("{parent_path}{SEPARATOR}{name}")))
-                .copied(),
+            false => {
+                let mut path = String::with_capacity(parent_path.len() + 1 + name.len());
+                path.push_str(parent_path);
+                path.push(SEPARATOR);
+                path.push_str(name);
+                let folded = match path.is_ascii() {
+                    true => {
+                        path.make_ascii_uppercase();
+                        path
+                    }
+                    false => fold(&path),
+                };
+                self.last.get(&folded).copied()
+            }
         };
         parent.max(own).map(|index| &self.log.changes[index])
     }

@@ -31,14 +31,35 @@ const SHOWN_LIMIT: usize = 120;
 
 /// Whether the value `name` of `key` holds a secret.
 pub fn is_secret_value(key: &Key, name: &str) -> bool {
-    let folded = fold(name);
-    if SECRET_WORDS.iter().any(|word| folded.contains(word)) {
-        return true;
-    }
-    is_secrets_parameter(key) && !PARAMETER_DESCRIPTIONS.contains(&folded.as_str())
+    // Most names are ASCII: compared in place, without an upper-case copy.
+    let (secret_word, description) = match name.is_ascii() {
+        true => (
+            SECRET_WORDS
+                .iter()
+                .any(|word| contains_ignoring_ascii_case(name, word)),
+            PARAMETER_DESCRIPTIONS
+                .iter()
+                .any(|word| name.eq_ignore_ascii_case(word)),
+        ),
+        false => {
+            let folded = fold(name);
+            (
+                SECRET_WORDS.iter().any(|word| folded.contains(word)),
+                PARAMETER_DESCRIPTIONS.contains(&folded.as_str()),
+            )
+        }
+    };
+    secret_word || (!description && is_secrets_parameter(key))
 }
 
 /// Whether `key` is a structured parameter of type Secrets (`Secrets`, or its code 0).
+/// Whether `text` holds `word` (upper-case ASCII) in any case.
+fn contains_ignoring_ascii_case(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
+}
+
 fn is_secrets_parameter(key: &Key) -> bool {
     key.text(PARAMETER_TYPE)
         .is_some_and(|kind| kind.eq_ignore_ascii_case("Secrets") || kind.trim() == "0")
