@@ -50,7 +50,8 @@ pub struct Args {
     /// Print the plan or the report as JSON, and write the per-item report as JSON too.
     #[arg(long)]
     json: bool,
-    /// Import onto a Switchover backup server, or AdminConfig without Tracker data.
+    /// Import onto a Switchover backup server, AdminConfig without Tracker data, or onto an
+    /// older release in Migration mode.
     #[arg(long)]
     force: bool,
     /// Leave out the Recordings Rescue ID of Interaction Recorder (development targets).

@@ -76,6 +76,7 @@ pub fn check(input: &GateInput) -> Result<Vec<String>> {
     extraction_folder(input)?;
     let mut warnings = Vec::new();
     for forcible in [
+        older_target(input),
         switchover_backup(input),
         admin_config_without_tracker(input),
     ] {
@@ -218,7 +219,35 @@ fn recovery_identity(input: &GateInput) -> Result<()> {
             "Use --mode migration to import onto a server with another name.",
         ));
     }
+    if !origin.site.eq_ignore_ascii_case(&target.site) {
+        return Err(refused(
+            format!(
+                "the archive comes from server {} of site {} and the target {} is of site {}; \
+                 Recovery mode needs the same site",
+                origin.server, origin.site, target.server, target.site
+            ),
+            "Use --mode migration to import onto a server of another site.",
+        ));
+    }
     Ok(())
+}
+
+/// Configuration of a newer release may hold what an older one cannot read (status formats,
+/// language folder names, classifications): Migration mode carries it forward, not back.
+fn older_target(input: &GateInput) -> Option<Error> {
+    let (origin, target) = (input.origin, input.target);
+    if input.mode != Mode::Migration || origin.cic_version <= target.version {
+        return None;
+    }
+    Some(refused(
+        format!(
+            "the archive comes from CIC {} and the target {} runs the older CIC {}: the migration \
+             rules convert configuration to a newer release, not back",
+            origin.cic_version, target.server, target.version
+        ),
+        "Import onto a server of the same or a newer release, or run again with --force to \
+         import as it is.",
+    ))
 }
 
 fn service_stopped(input: &GateInput) -> Result<()> {

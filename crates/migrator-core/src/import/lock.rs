@@ -163,10 +163,11 @@ fn held(image: &ServerImage, path: &Path) -> Error {
             ),
         )
         .with_hint(format!(
-            "That run stopped before finishing. Check the server with `migrator rollback \
-             --server {} --list` and roll back if needed, then delete {} and run again.",
-            image.dir().display(),
-            path.display()
+            "That run stopped before finishing and may have left the server half-changed. \
+             Delete {}, then see its restore points with `migrator rollback --server {} --list` \
+             and roll back to the newest one if the import had started writing.",
+            path.display(),
+            image.dir().display()
         )),
         Liveness::Running | Liveness::Unknown => Error::new(
             ErrorKind::Refused,

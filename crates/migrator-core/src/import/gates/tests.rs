@@ -134,11 +134,46 @@ fn recovery_needs_the_same_server_and_release() {
     other_release.origin.cic_version = "2023 R3".parse().unwrap();
     assert!(other_release.refusal().message().contains("2023 R3"));
 
+    let mut other_site = case(Mode::Recovery);
+    other_site.origin.site = "Paris".into();
+    let error = other_site.refusal();
+    assert!(
+        error.message().contains("site Paris"),
+        "{}",
+        error.message()
+    );
+    assert!(error.hint().unwrap().contains("--mode migration"));
+
     let mut upper_case = case(Mode::Recovery);
     upper_case.origin.server = "CALLIOPE".into();
     assert!(
         upper_case.check().is_ok(),
         "host names compare without case"
+    );
+}
+
+#[test]
+fn migration_onto_an_older_release_needs_force() {
+    let mut newer_archive = case(Mode::Migration);
+    newer_archive.target.version = "2015 R1".parse().unwrap();
+    newer_archive.origin.cic_version = "2023 R3".parse().unwrap();
+    let error = newer_archive.refusal();
+    assert!(
+        error.message().contains("older CIC 2015 R1"),
+        "{}",
+        error.message()
+    );
+    assert!(error.hint().unwrap().contains("--force"));
+    newer_archive.force = true;
+    let warnings = newer_archive.check().unwrap();
+    assert!(warnings[0].starts_with("--force given: "), "{warnings:?}");
+
+    let mut older_archive = case(Mode::Migration);
+    older_archive.origin.cic_version = "2015 R1".parse().unwrap();
+    older_archive.target.version = "2023 R3".parse().unwrap();
+    assert!(
+        older_archive.check().is_ok(),
+        "forward is what migration is for"
     );
 }
 
