@@ -163,8 +163,8 @@ fn held(image: &ServerImage, path: &Path) -> Error {
             ),
         )
         .with_hint(format!(
-            "That run stopped before finishing and may have left the server half-changed. \
-             Delete {}, then see its restore points with `migrator rollback --server {} --list` \
+            "That run stopped before finishing and may have left the server half-changed: \
+             delete {}, then see its restore points with `migrator rollback --server {} --list` \
              and roll back to the newest one if the import had started writing.",
             path.display(),
             image.dir().display()
