@@ -5,9 +5,9 @@
 //! holding its report. Unless the user declines, it also holds `restore-point/`: a byte copy of
 //! `registry.reg`, a copy of every file the import will overwrite, and `restore-point.json`
 //! listing those copies with their SHA-256, every key, value, file and folder the import
-//! will create, and every key and value it will delete. The JSON is written last, so a restore point without it is incomplete and is
-//! never used. [`rollback`](rollback::rollback) puts the copies back and removes what was
-//! created.
+//! will create, and every key and value it will delete. The JSON is written last, so a
+//! restore point without it is incomplete and is never used. [`rollback`](rollback::rollback)
+//! puts the copies back and removes what was created.
 
 mod rollback;
 

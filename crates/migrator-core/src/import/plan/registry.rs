@@ -232,27 +232,25 @@ impl KeyPlanner<'_> {
             return;
         };
         let exclusions = self.exclusions;
-        let values: Vec<Value> = target_key
+        // Whether each is secret is read before any goes: the key's type value may be one.
+        let values: Vec<(Value, bool)> = target_key
             .values()
             .filter(|v| key.value(v.name()).is_none() && !exclusions.value(path, v.name()))
-            .cloned()
+            .map(|v| (v.clone(), is_secret_value(target_key, v.name())))
             .collect();
         let subkeys: Vec<String> = target_key
             .subkeys()
             .map(|k| k.name().to_string())
             .filter(|name| key.subkey(name).is_none() && !exclusions.key(&join(path, name)))
             .collect();
-        for value in values {
+        for (value, secret) in values {
             target_key.remove_value(value.name());
             let item = Item::Value {
                 key: target.to_string(),
                 name: value.name().to_string(),
             };
             let mut action = Action::new(self.component, ActionKind::DeleteValue, item, Some(rule));
-            action.old = Some(show_value(
-                &value,
-                is_secret_value(target_key, value.name()),
-            ));
+            action.old = Some(show_value(&value, secret));
             self.actions.push(action);
         }
         for name in subkeys {
@@ -346,13 +344,7 @@ impl KeyPlanner<'_> {
 
 /// How much a deleted key takes with it, as the plan shows it.
 fn subtree_size(key: &Key) -> String {
-    let (mut keys, mut values) = (0, key.value_count());
-    let mut stack: Vec<&Key> = key.subkeys().collect();
-    while let Some(sub) = stack.pop() {
-        keys += 1;
-        values += sub.value_count();
-        stack.extend(sub.subkeys());
-    }
+    let (keys, values) = (key.key_count() - 1, key.total_value_count());
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     format!(
         "with {keys} subkey{} and {values} value{}",

@@ -52,7 +52,6 @@ pub fn is_secret_value(key: &Key, name: &str) -> bool {
     secret_word || (!description && is_secrets_parameter(key))
 }
 
-/// Whether `key` is a structured parameter of type Secrets (`Secrets`, or its code 0).
 /// Whether `text` holds `word` (upper-case ASCII) in any case.
 fn contains_ignoring_ascii_case(text: &str, word: &str) -> bool {
     text.as_bytes()
@@ -60,6 +59,7 @@ fn contains_ignoring_ascii_case(text: &str, word: &str) -> bool {
         .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
 }
 
+/// Whether `key` is a structured parameter of type Secrets (`Secrets`, or its code 0).
 fn is_secrets_parameter(key: &Key) -> bool {
     key.text(PARAMETER_TYPE)
         .is_some_and(|kind| kind.eq_ignore_ascii_case("Secrets") || kind.trim() == "0")

@@ -208,6 +208,27 @@ fn a_key_a_rule_replaces_whole_loses_what_only_the_target_had() {
 }
 
 #[test]
+fn a_deleted_secrets_parameter_keeps_its_data_hidden() {
+    let mut world = world();
+    let alice = join(II_KEY, &join(USERS, "alice"));
+    let vault = world.target.ensure(&join(&alice, "Vault"));
+    vault.set_value(Value::sz("Type", "Secrets"));
+    vault.set_value(Value::sz("Data", "hunter2"));
+    let mut incoming = users(&[("alice", Value::sz("Extension", "1001"))]);
+    incoming.tree.ensure(&join(&alice, "Vault"));
+    incoming.replaced.push((alice.clone(), "replace-alice"));
+    let plan = world.plan(&[incoming], &RuleLog::default()).unwrap();
+    let data = plan
+        .actions
+        .iter()
+        .find(|a| a.item.value_name() == Some("Data"))
+        .expect("the secret is deleted");
+    assert_eq!(data.kind, ActionKind::DeleteValue);
+    let shown = data.old.as_deref().unwrap();
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+#[test]
 fn a_32_bit_source_is_written_where_the_target_keeps_its_data() {
     let world = world();
     let mut incoming = Incoming::new("Users");
