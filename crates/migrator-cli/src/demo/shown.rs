@@ -104,7 +104,7 @@ fn tally(plan: &Plan) -> Vec<[usize; KIND_ORDER.len()]> {
     let mut tallies = vec![[0; KIND_ORDER.len()]; plan.components.len()];
     for action in &plan.actions {
         let column = KIND_ORDER.iter().position(|k| *k == action.kind);
-        if let (Some(&row), Some(column)) = (index.get(action.component.as_str()), column) {
+        if let (Some(&row), Some(column)) = (index.get(&*action.component), column) {
             tallies[row][column] += 1;
         }
     }
@@ -139,7 +139,7 @@ fn action_lines(action: &Action, rule: &str) -> String {
         short_path(&action.item.describe()),
         action.component
     );
-    match (&action.old, &action.new) {
+    match (action.old_shown(), action.new_shown()) {
         (Some(old), Some(new)) => {
             let _ = writeln!(out, "      {old} -> {new}");
         }

@@ -176,18 +176,13 @@ fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Res
             tree.ensure(path);
             Ok(())
         }
-        (Item::Value { key, .. }, Payload::Value(value)) => {
-            tree.ensure(key).set_value(value.clone());
+        (Item::Value { key, .. }, Payload::Value { .. }) => {
+            if let Some(value) = action.value() {
+                tree.ensure(key).set_value(value);
+            }
             Ok(())
         }
-        (
-            _,
-            Payload::File {
-                source,
-                destination,
-                ..
-            },
-        ) => copy_file(source, destination),
+        (_, Payload::File(copy)) => copy_file(&copy.source, &copy.destination),
         _ => Err(Error::new(
             ErrorKind::Internal,
             format!("plan action {} carries no data", action.item.describe()),

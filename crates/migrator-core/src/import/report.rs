@@ -282,7 +282,7 @@ pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
     for (index, action) in plan.actions.iter().enumerate() {
         let Some(row) = table
             .iter_mut()
-            .find(|row| row.component == action.component)
+            .find(|row| *row.component == *action.component)
         else {
             continue;
         };
@@ -511,7 +511,7 @@ fn actions_text(plan: &Plan, outcomes: Option<&[Outcome]>, show_kept: bool) -> S
         let _ = writeln!(out, "\n{} ({})", component.name, component.order_reason);
         let mut kept = 0;
         for (index, action) in plan.actions.iter().enumerate() {
-            if action.component != component.name {
+            if *action.component != *component.name {
                 continue;
             }
             if action.kind == ActionKind::KeepValue && !show_kept {
@@ -540,7 +540,7 @@ fn action_line(action: &Action, outcome: Option<&Outcome>) -> String {
     if let Some(rule) = action.rule {
         let _ = write!(line, "  [rule {rule}]");
     }
-    match (&action.old, &action.new) {
+    match (action.old_shown(), action.new_shown()) {
         (Some(old), Some(new)) => {
             let _ = write!(line, "\n{:20}{old} -> {new}", "");
         }

@@ -207,21 +207,21 @@ fn record(
 ) -> Result<()> {
     match (action.kind, &action.item) {
         (ActionKind::CreateKey | ActionKind::Rename, Item::Key(path)) => {
-            manifest.created_keys.push(path.clone())
+            manifest.created_keys.push(path.to_string())
         }
         (ActionKind::SetValue | ActionKind::Merge, Item::Value { key, name })
-            if action.old.is_none() =>
+            if action.old_shown().is_none() =>
         {
             manifest.created_values.push(CreatedValue {
-                key: key.clone(),
-                name: name.clone(),
+                key: key.to_string(),
+                name: name.to_string(),
             })
         }
-        (ActionKind::DeleteKey, Item::Key(path)) => manifest.deleted_keys.push(path.clone()),
+        (ActionKind::DeleteKey, Item::Key(path)) => manifest.deleted_keys.push(path.to_string()),
         (ActionKind::DeleteValue, Item::Value { key, name }) => {
             manifest.deleted_values.push(CreatedValue {
-                key: key.clone(),
-                name: name.clone(),
+                key: key.to_string(),
+                name: name.to_string(),
             })
         }
         (ActionKind::CopyFile, Item::File(relative)) => {

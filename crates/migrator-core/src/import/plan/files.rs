@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::archive::names::unsafe_reason;
 use crate::error::{Error, ErrorKind, Result};
@@ -16,7 +17,7 @@ use crate::incoming::{Destination, FilePolicy, Incoming, IncomingFile};
 use crate::layout;
 
 use super::rules_index::RuleIndex;
-use super::{Action, ActionKind, Item, Payload};
+use super::{Action, ActionKind, FileCopy, Item, Payload};
 
 /// Plans files, remembering what earlier components already planned.
 pub(super) struct FilePlanner<'a> {
@@ -39,6 +40,7 @@ impl<'a> FilePlanner<'a> {
     pub(super) fn plan(
         &mut self,
         component: &Incoming,
+        name: &Arc<str>,
         log: &RuleIndex,
         actions: &mut Vec<Action>,
     ) -> Result<usize> {
@@ -46,7 +48,6 @@ impl<'a> FilePlanner<'a> {
         for file in &component.files {
             let archive_path = file.archive_path.replace('/', "\\");
             let rule = log.rule_for(&archive_path);
-            let name = &component.component;
             let action = match &file.destination {
                 Destination::Skip => {
                     Action::new(name, ActionKind::Skip, Item::File(archive_path), rule)
@@ -80,7 +81,7 @@ impl<'a> FilePlanner<'a> {
     /// already identical.
     fn install(
         &mut self,
-        component: &str,
+        component: &Arc<str>,
         file: &IncomingFile,
         relative: &str,
     ) -> Result<Option<Action>> {
@@ -106,11 +107,11 @@ impl<'a> FilePlanner<'a> {
         let size = fs::metadata(&file.source)
             .map_err(|e| Error::io("reading", &file.source, e))?
             .len();
-        action.payload = Payload::File {
+        action.payload = Payload::File(Box::new(FileCopy {
             source: file.source.clone(),
             destination,
             size,
-        };
+        }));
         Ok(Some(action))
     }
 

@@ -9,18 +9,20 @@
 //! the same data twice plans no change. The apply stage executes exactly this list.
 
 mod files;
+mod planned;
 mod registry;
 mod rules_index;
 mod shown;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::ser::SerializeMap;
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
-use crate::registry::{RegTree, Value};
+use crate::registry::{RegTree, Value, ValueType};
 use crate::server::ServerKind;
 
 pub use shown::{is_secret_value, show_value};
@@ -132,13 +134,13 @@ pub enum Tally {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     /// A registry key, by absolute path.
-    Key(String),
+    Key(Arc<str>),
     /// A registry value: its key's absolute path and its name (empty for the default value).
     Value {
-        /// The key's absolute path.
-        key: String,
+        /// The key's absolute path, shared by the actions on the key and its values.
+        key: Arc<str>,
         /// The value's name.
-        name: String,
+        name: Box<str>,
     },
     /// A file of the install tree, by install-relative path (`\`-separated).
     File(String),
@@ -150,7 +152,8 @@ impl Item {
     /// The path shown for the item: the key path, or the file path.
     pub fn path(&self) -> &str {
         match self {
-            Item::Key(path) | Item::File(path) | Item::Extracted(path) => path,
+            Item::Key(path) => path,
+            Item::File(path) | Item::Extracted(path) => path,
             Item::Value { key, .. } => key,
         }
     }
@@ -178,24 +181,38 @@ impl Item {
 pub(crate) enum Payload {
     /// Nothing: the action only reports, or creates an empty key.
     None,
-    /// The value to set.
-    Value(Value),
-    /// The extracted file to copy, and the destination in the image.
-    File {
-        /// The extracted copy.
-        source: PathBuf,
-        /// The absolute destination path.
-        destination: PathBuf,
-        /// The extracted copy's size in bytes.
-        size: u64,
+    /// The data of the value to set; the value's name is the item's.
+    Value {
+        /// The value's type.
+        kind: ValueType,
+        /// The raw data bytes.
+        data: Box<[u8]>,
     },
+    /// The file to copy (boxed: few actions are files, and every action is as large as the
+    /// largest payload).
+    File(Box<FileCopy>),
+}
+
+/// The extracted file to copy, and the destination in the image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FileCopy {
+    /// The extracted copy.
+    pub(crate) source: PathBuf,
+    /// The absolute destination path.
+    pub(crate) destination: PathBuf,
+    /// The extracted copy's size in bytes.
+    pub(crate) size: u64,
 }
 
 /// One action of the plan.
+///
+/// A plan may hold hundreds of thousands of actions, so each is kept small: the component's
+/// name and the key's path are shared, and the data written is shown from the data the action
+/// carries rather than kept a second time as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
-    /// The component the item belongs to.
-    pub component: String,
+    /// The component the item belongs to, shared by all its actions.
+    pub component: Arc<str>,
     /// What is done.
     pub kind: ActionKind,
     /// To what.
@@ -205,30 +222,60 @@ pub struct Action {
     /// More about it, such as `renamed from X`.
     pub detail: Option<String>,
     /// The target's data before, as shown to people (secrets hidden).
-    pub old: Option<String>,
-    /// The data written, as shown to people (secrets hidden).
-    pub new: Option<String>,
+    old: Option<Box<str>>,
+    /// Whether the value written holds a secret, shown as its type and length only.
+    secret: bool,
     pub(crate) payload: Payload,
 }
 
 impl Action {
-    fn new(component: &str, kind: ActionKind, item: Item, rule: Option<&'static str>) -> Action {
+    fn new(
+        component: &Arc<str>,
+        kind: ActionKind,
+        item: Item,
+        rule: Option<&'static str>,
+    ) -> Action {
         Action {
-            component: component.to_string(),
+            component: Arc::clone(component),
             kind,
             item,
             rule,
             detail: None,
             old: None,
-            new: None,
+            secret: false,
             payload: Payload::None,
+        }
+    }
+
+    /// The target's data before, as shown to people (secrets hidden): for values overwritten,
+    /// merged or deleted.
+    pub fn old_shown(&self) -> Option<&str> {
+        self.old.as_deref()
+    }
+
+    /// The data written, as shown to people (secrets hidden): for values set, overwritten or
+    /// merged.
+    pub fn new_shown(&self) -> Option<String> {
+        match &self.payload {
+            Payload::Value { kind, data } => Some(shown::show_data(*kind, data, self.secret)),
+            _ => None,
+        }
+    }
+
+    /// The value an action sets, overwrites or merges.
+    pub(crate) fn value(&self) -> Option<Value> {
+        match (&self.item, &self.payload) {
+            (Item::Value { name, .. }, Payload::Value { kind, data }) => {
+                Some(Value::new(&**name, *kind, data.to_vec()))
+            }
+            _ => None,
         }
     }
 
     /// The size of a file action's data in bytes.
     pub fn size(&self) -> Option<u64> {
         match &self.payload {
-            Payload::File { size, .. } => Some(*size),
+            Payload::File(copy) => Some(copy.size),
             _ => None,
         }
     }
@@ -236,7 +283,7 @@ impl Action {
     /// The absolute destination of a file action in the image.
     pub fn destination(&self) -> Option<&Path> {
         match &self.payload {
-            Payload::File { destination, .. } => Some(destination),
+            Payload::File(copy) => Some(&copy.destination),
             _ => None,
         }
     }
@@ -254,7 +301,7 @@ impl Action {
     /// Writes the action's fields into a JSON object being built, so that a report can add
     /// what happened to it.
     pub fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        map.serialize_entry("component", &self.component)?;
+        map.serialize_entry("component", &*self.component)?;
         map.serialize_entry("action", &self.kind)?;
         map.serialize_entry("path", self.item.path())?;
         if let Some(name) = self.item.value_name() {
@@ -263,14 +310,14 @@ impl Action {
         if let Some(rule) = self.rule {
             map.serialize_entry("rule", rule)?;
         }
-        for (key, field) in [
-            ("detail", &self.detail),
-            ("old", &self.old),
-            ("new", &self.new),
-        ] {
-            if let Some(text) = field {
-                map.serialize_entry(key, text)?;
-            }
+        if let Some(detail) = &self.detail {
+            map.serialize_entry("detail", detail)?;
+        }
+        if let Some(old) = self.old_shown() {
+            map.serialize_entry("old", old)?;
+        }
+        if let Some(new) = self.new_shown() {
+            map.serialize_entry("new", &new)?;
         }
         Ok(())
     }
@@ -320,7 +367,7 @@ impl Plan {
     pub fn actions_of<'a>(&'a self, component: &'a str) -> impl Iterator<Item = &'a Action> {
         self.actions
             .iter()
-            .filter(move |a| a.component == component)
+            .filter(move |a| *a.component == *component)
     }
 }
 
@@ -344,7 +391,7 @@ pub struct Target<'a> {
 /// Refuses (`ErrorKind::Refused`) registry data outside the `Interactive Intelligence` key and
 /// files whose destination would leave the install tree; fails on an unreadable target file.
 pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -> Result<Plan> {
-    let mut planned = target.tree.clone();
+    let mut planned = planned::Planned::new(target.tree);
     let mut files = files::FilePlanner::new(target.install_dir);
     let mut plan = Plan {
         mode,
@@ -353,8 +400,10 @@ pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -
     };
     let rules = rules_index::RuleIndex::new(log);
     for component in order::sorted(incoming, target.kind) {
-        let mut unchanged = registry::plan(component, &mut planned, &rules, &mut plan.actions)?;
-        unchanged += files.plan(component, &rules, &mut plan.actions)?;
+        let name: Arc<str> = component.component.as_str().into();
+        let mut unchanged =
+            registry::plan(component, &name, &mut planned, &rules, &mut plan.actions)?;
+        unchanged += files.plan(component, &name, &rules, &mut plan.actions)?;
         plan.components.push(ComponentPlan {
             name: component.component.clone(),
             order_reason: order::reason(&component.component, target.kind),

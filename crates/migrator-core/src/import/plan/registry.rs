@@ -7,17 +7,21 @@
 //! case, as Windows does. The archive's data may sit at the 64-bit or the 32-bit location of
 //! the `Interactive Intelligence` key; it is written where the target keeps it.
 
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleChange, MERGED, RENAMED_FROM};
 use crate::layout;
-use crate::registry::{fold, is_within, join, Key, RegTree, Value};
+use crate::registry::{fold, is_within, join, Key, Value};
 use crate::server::ii_key;
 
 use super::super::archive_source::NOT_IMPORTED;
 use super::super::order;
+use super::planned::{Node, Planned};
 use super::rules_index::RuleIndex;
-use super::shown::{is_secret_value, show_value};
+use super::shown::{is_secret_in, is_secret_value, show_value};
 use super::{Action, ActionKind, Item, Payload};
 
 /// Registry items a rule excluded from the import.
@@ -96,9 +100,10 @@ impl Roots {
 /// Plans one component's registry data against `planned` (the target as the earlier
 /// components leave it), which is updated as if the actions had run. Returns how many keys and
 /// values are already as imported.
-pub(super) fn plan(
-    component: &Incoming,
-    planned: &mut RegTree,
+pub(super) fn plan<'a>(
+    component: &'a Incoming,
+    name: &Arc<str>,
+    planned: &mut Planned<'a>,
     log: &RuleIndex,
     actions: &mut Vec<Action>,
 ) -> Result<usize> {
@@ -111,13 +116,13 @@ pub(super) fn plan(
     };
     let roots = Roots {
         incoming: incoming_root,
-        target: ii_key(planned).map_or(incoming_root, |(path, _)| path),
+        target: planned.ii_root().unwrap_or(incoming_root),
     };
     let exclusions = Exclusions::of(component);
-    skip_actions(component, &exclusions, &roots, log, actions);
+    skip_actions(name, &exclusions, &roots, log, actions);
 
     let mut planner = KeyPlanner {
-        component: &component.component,
+        component: name,
         merges: order::policy(&component.component).registry == RegistryPolicy::Merge,
         planned,
         log,
@@ -145,15 +150,14 @@ pub(super) fn plan(
 }
 
 fn skip_actions(
-    component: &Incoming,
+    name: &Arc<str>,
     exclusions: &Exclusions,
     roots: &Roots,
     log: &RuleIndex,
     actions: &mut Vec<Action>,
 ) {
-    let name = &component.component;
     for (path, rule) in &exclusions.keys {
-        let item = Item::Key(roots.map(path));
+        let item = Item::Key(roots.map(path).into());
         // Data the catalog does not import is named by the rule that also left it out.
         let rule = match *rule == NOT_IMPORTED {
             true => log.rule_for(path).unwrap_or(rule),
@@ -163,8 +167,8 @@ fn skip_actions(
     }
     for (key, value, rule) in &exclusions.values {
         let item = Item::Value {
-            key: roots.map(key),
-            name: value.to_string(),
+            key: roots.map(key).into(),
+            name: (*value).into(),
         };
         actions.push(Action::new(name, ActionKind::Skip, item, Some(*rule)));
     }
@@ -181,38 +185,66 @@ fn outside(component: &str, path: &str) -> Error {
     .with_hint("The archive was altered or not written by migrator: export the server again.")
 }
 
+/// A key's path as the target has it, made shareable by the first action that names it: the
+/// actions on a key and on its values share one copy.
+struct KeyPath<'s> {
+    path: &'s str,
+    shared: OnceCell<Arc<str>>,
+}
+
+impl<'s> KeyPath<'s> {
+    fn new(path: &'s str) -> KeyPath<'s> {
+        KeyPath {
+            path,
+            shared: OnceCell::new(),
+        }
+    }
+
+    fn shared(&self) -> Arc<str> {
+        Arc::clone(self.shared.get_or_init(|| self.path.into()))
+    }
+
+    fn value(&self, name: &str) -> Item {
+        Item::Value {
+            key: self.shared(),
+            name: name.into(),
+        }
+    }
+}
+
 /// Plans the keys of one component, one at a time.
-struct KeyPlanner<'a> {
-    component: &'a str,
+struct KeyPlanner<'p, 'a> {
+    component: &'p Arc<str>,
     /// Whether the component's rows are merged with the target's (the rule says which).
     merges: bool,
-    planned: &'a mut RegTree,
-    log: &'a RuleIndex<'a>,
-    exclusions: &'a Exclusions<'a>,
+    planned: &'p mut Planned<'a>,
+    log: &'p RuleIndex<'p>,
+    exclusions: &'p Exclusions<'p>,
     /// Keys (as in the archive) a rule replaces whole, with the rule.
-    replaced: &'a [(String, &'static str)],
-    actions: &'a mut Vec<Action>,
+    replaced: &'p [(String, &'static str)],
+    actions: &'p mut Vec<Action>,
     unchanged: usize,
 }
 
-impl KeyPlanner<'_> {
+impl<'a> KeyPlanner<'_, 'a> {
     /// Plans the key at `path` (as in the archive, after the rules) written at `target`.
-    fn key(&mut self, path: &str, target: &str, key: &Key) {
+    fn key(&mut self, path: &str, target: &str, key: &'a Key) {
         let position = self.log.position(path);
         let change = position.map(|index| self.log.at(index));
         let existed = self.planned.find(target).is_some();
+        let target = KeyPath::new(target);
         // A key without values of its own that only leads to others is structure: neither
         // counted as unchanged nor a reason to list the target's values as kept.
         let structural = key.value_count() == 0 && key.subkey_count() > 0;
         if existed && !structural {
             self.unchanged += 1;
         } else if !existed {
-            self.create(path, target, change);
+            self.create(path, &target, change);
         }
-        self.values(path, target, key, position);
+        self.values(path, &target, key, position);
         match self.replacing(path) {
-            Some(rule) if existed => self.delete_target_only(path, target, key, rule),
-            None if existed && !structural => self.keep_target_values(target, key),
+            Some(rule) if existed => self.delete_target_only(path, &target, key, rule),
+            None if existed && !structural => self.keep_target_values(&target, key),
             _ => {}
         }
     }
@@ -227,63 +259,64 @@ impl KeyPlanner<'_> {
 
     /// Deletes the values and subkeys of the target's key that the archive's key lacks, but
     /// those a rule excluded from the import (the target's stay).
-    fn delete_target_only(&mut self, path: &str, target: &str, key: &Key, rule: &'static str) {
-        let Some(target_key) = self.planned.find_mut(target) else {
+    fn delete_target_only(&mut self, path: &str, target: &KeyPath, key: &Key, rule: &'static str) {
+        let Some(target_key) = self.planned.find(target.path) else {
             return;
         };
         let exclusions = self.exclusions;
         // Whether each is secret is read before any goes: the key's type value may be one.
-        let values: Vec<(Value, bool)> = target_key
+        let values: Vec<(&'a str, &'a Value, bool)> = target_key
             .values()
-            .filter(|v| key.value(v.name()).is_none() && !exclusions.value(path, v.name()))
-            .map(|v| (v.clone(), is_secret_value(target_key, v.name())))
+            .into_iter()
+            .filter(|(name, _)| key.value(name).is_none() && !exclusions.value(path, name))
+            .map(|(name, value)| (name, value, is_secret_in(name, |n| target_key.value(n))))
             .collect();
-        let subkeys: Vec<String> = target_key
-            .subkeys()
-            .map(|k| k.name().to_string())
+        let subkeys: Vec<(String, (usize, usize))> = target_key
+            .subkey_names()
+            .into_iter()
             .filter(|name| key.subkey(name).is_none() && !exclusions.key(&join(path, name)))
+            .map(|name| {
+                let size = target_key.subkey(name).map_or((1, 0), |k| k.size());
+                (name.to_string(), size)
+            })
             .collect();
-        for (value, secret) in values {
-            target_key.remove_value(value.name());
-            let item = Item::Value {
-                key: target.to_string(),
-                name: value.name().to_string(),
-            };
+        let target_key = self.planned.ensure(target.path);
+        for (name, value, secret) in values {
+            target_key.remove_value(name);
+            let item = target.value(name);
             let mut action = Action::new(self.component, ActionKind::DeleteValue, item, Some(rule));
-            action.old = Some(show_value(&value, secret));
+            action.old = Some(show_value(value, secret).into());
             self.actions.push(action);
         }
-        for name in subkeys {
-            let Some(removed) = target_key.remove_subkey(&name) else {
-                continue;
-            };
-            let item = Item::Key(join(target, &name));
+        for (name, (keys, values)) in subkeys {
+            target_key.remove_subkey(&name);
+            let item = Item::Key(join(target.path, &name).into());
             let mut action = Action::new(self.component, ActionKind::DeleteKey, item, Some(rule));
-            action.detail = Some(subtree_size(&removed));
+            action.detail = Some(subtree_size(keys - 1, values));
             self.actions.push(action);
         }
     }
 
     /// A key the target lacks: a rename when a rule gave it its name, else a creation.
-    fn create(&mut self, path: &str, target: &str, change: Option<&RuleChange>) {
+    fn create(&mut self, path: &str, target: &KeyPath, change: Option<&RuleChange>) {
         let exact = change.filter(|c| fold(&c.path) == fold(path));
         let renamed = exact.is_some_and(|c| c.detail.starts_with(RENAMED_FROM));
         let kind = match renamed {
             true => ActionKind::Rename,
             false => ActionKind::CreateKey,
         };
-        let mut action = self.action(kind, Item::Key(target.into()), change.map(|c| c.rule));
+        let mut action = self.action(kind, Item::Key(target.shared()), change.map(|c| c.rule));
         if renamed {
             action.detail = change.map(|c| c.detail.clone());
         }
         self.actions.push(action);
-        self.planned.ensure(target);
+        self.planned.ensure(target.path);
     }
 
-    /// Plans the values of `key`, writing them into the planned tree as it goes.
-    fn values(&mut self, path: &str, target: &str, key: &Key, position: Option<usize>) {
+    /// Plans the values of `key`, writing them into the planned registry as it goes.
+    fn values(&mut self, path: &str, target: &KeyPath, key: &'a Key, position: Option<usize>) {
         // Field by field, so the target key is looked up once for all its values.
-        let target_key = self.planned.ensure(target);
+        let target_key = self.planned.ensure(target.path);
         let mut told = false;
         for value in key.values() {
             if self.exclusions.value(path, value.name()) {
@@ -295,13 +328,10 @@ impl KeyPlanner<'_> {
             };
             let change = self.log.change_for_child(position, path, value.name());
             let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
-            let secret =
-                is_secret_value(key, value.name()) || is_secret_value(target_key, value.name());
-            let item = Item::Value {
-                key: target.to_string(),
-                name: value.name().to_string(),
-            };
+            let secret = is_secret_value(key, value.name())
+                || is_secret_in(value.name(), |n| target_key.value(n));
             let kind = if merged { ActionKind::Merge } else { kind };
+            let item = target.value(value.name());
             let mut action = Action::new(self.component, kind, item, change.map(|c| c.rule));
             if merged && !told {
                 // What the merge replaced, such as the target's DNIS row, is said once.
@@ -310,26 +340,27 @@ impl KeyPlanner<'_> {
                     .map(str::to_string);
                 told = action.detail.is_some();
             }
-            action.old = old.map(|old| show_value(&old, secret));
-            action.new = Some(show_value(value, secret));
-            action.payload = Payload::Value(value.clone());
+            action.old = old.map(|old| show_value(old, secret).into());
+            action.secret = secret;
+            action.payload = Payload::Value {
+                kind: value.kind(),
+                data: value.data().into(),
+            };
             self.actions.push(action);
-            target_key.set_value(value.clone());
+            target_key.set_value(value);
         }
     }
 
     /// Lists the values of an existing target key that the archive does not have.
-    fn keep_target_values(&mut self, target: &str, key: &Key) {
-        let Some(target_key) = self.planned.find(target) else {
+    fn keep_target_values(&mut self, target: &KeyPath, key: &Key) {
+        let Some(target_key) = self.planned.find(target.path) else {
             return;
         };
         let kept: Vec<Item> = target_key
             .values()
-            .filter(|value| key.value(value.name()).is_none())
-            .map(|value| Item::Value {
-                key: target.to_string(),
-                name: value.name().to_string(),
-            })
+            .into_iter()
+            .filter(|(name, _)| key.value(name).is_none())
+            .map(|(name, _)| target.value(name))
             .collect();
         for item in kept {
             let action = self.action(ActionKind::KeepValue, item, None);
@@ -343,8 +374,7 @@ impl KeyPlanner<'_> {
 }
 
 /// How much a deleted key takes with it, as the plan shows it.
-fn subtree_size(key: &Key) -> String {
-    let (keys, values) = (key.key_count() - 1, key.total_value_count());
+fn subtree_size(keys: usize, values: usize) -> String {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     format!(
         "with {keys} subkey{} and {values} value{}",
@@ -355,10 +385,10 @@ fn subtree_size(key: &Key) -> String {
 
 /// What writing `value` into `target_key` does: nothing when it is already there, else an
 /// overwrite (with the value replaced) or a new value.
-fn compare(target_key: &Key, value: &Value) -> Option<(ActionKind, Option<Value>)> {
+fn compare<'a>(target_key: &Node<'a>, value: &Value) -> Option<(ActionKind, Option<&'a Value>)> {
     match target_key.value(value.name()) {
         Some(old) if old.kind() == value.kind() && old.data() == value.data() => None,
-        Some(old) => Some((ActionKind::OverwriteValue, Some(old.clone()))),
+        Some(old) => Some((ActionKind::OverwriteValue, Some(old))),
         None => Some((ActionKind::SetValue, None)),
     }
 }

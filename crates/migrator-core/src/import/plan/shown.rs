@@ -4,7 +4,7 @@
 //! belongs to a structured parameter of type Secrets. Secret data appears in plans, reports
 //! and logs only as its type and length.
 
-use crate::registry::{fold, Key, Value, ValueType};
+use crate::registry::{decode_multi_sz, decode_sz, fold, Key, Value, ValueType};
 
 /// Words that mark a value's name as holding a secret, upper case.
 const SECRET_WORDS: &[&str] = &[
@@ -31,6 +31,14 @@ const SHOWN_LIMIT: usize = 120;
 
 /// Whether the value `name` of `key` holds a secret.
 pub fn is_secret_value(key: &Key, name: &str) -> bool {
+    is_secret_in(name, |name| key.value(name))
+}
+
+/// Whether the value `name` holds a secret, in a key whose values `value_of` looks up by name.
+pub(super) fn is_secret_in<'v>(
+    name: &str,
+    value_of: impl FnOnce(&str) -> Option<&'v Value>,
+) -> bool {
     // Most names are ASCII: compared in place, without an upper-case copy.
     let (secret_word, description) = match name.is_ascii() {
         true => (
@@ -49,7 +57,7 @@ pub fn is_secret_value(key: &Key, name: &str) -> bool {
             )
         }
     };
-    secret_word || (!description && is_secrets_parameter(key))
+    secret_word || (!description && is_secrets_parameter(value_of(PARAMETER_TYPE)))
 }
 
 /// Whether `text` holds `word` (upper-case ASCII) in any case.
@@ -59,42 +67,57 @@ fn contains_ignoring_ascii_case(text: &str, word: &str) -> bool {
         .any(|window| window.eq_ignore_ascii_case(word.as_bytes()))
 }
 
-/// Whether `key` is a structured parameter of type Secrets (`Secrets`, or its code 0).
-fn is_secrets_parameter(key: &Key) -> bool {
-    key.text(PARAMETER_TYPE)
+/// Whether a key whose type value is `parameter_type` is a structured parameter of type
+/// Secrets (`Secrets`, or its code 0).
+fn is_secrets_parameter(parameter_type: Option<&Value>) -> bool {
+    parameter_type
+        .and_then(Value::as_text)
         .is_some_and(|kind| kind.eq_ignore_ascii_case("Secrets") || kind.trim() == "0")
 }
 
 /// The value's data as people read it: strings quoted, lists bracketed, numbers in decimal,
 /// other data in hex; long data cut short; secrets replaced by their type and length.
 pub fn show_value(value: &Value, secret: bool) -> String {
+    show_data(value.kind(), value.data(), secret)
+}
+
+/// [`show_value`] for a value's type and data.
+pub(super) fn show_data(kind: ValueType, data: &[u8], secret: bool) -> String {
     if secret {
         return format!(
             "(secret {}, {} bytes, not shown)",
-            value.kind().display_name(),
-            value.data().len()
+            kind.display_name(),
+            data.len()
         );
     }
-    let text = match value.kind() {
-        ValueType::Sz | ValueType::ExpandSz => value.as_text().map(|t| format!("{t:?}")),
-        ValueType::MultiSz => value.as_strings().map(|items| format!("{items:?}")),
-        ValueType::Dword | ValueType::Qword => value
-            .as_text()
-            .map(|n| format!("{n} ({})", value.kind().display_name())),
+    let text = match kind {
+        ValueType::Sz | ValueType::ExpandSz => decode_sz(data).map(|t| format!("{t:?}")),
+        ValueType::MultiSz => decode_multi_sz(data).map(|items| format!("{items:?}")),
+        ValueType::Dword | ValueType::Qword => {
+            number(kind, data).map(|n| format!("{n} ({})", kind.display_name()))
+        }
         _ => None,
     };
-    let text = text.unwrap_or_else(|| hex(value));
-    shorten(text, value.data().len())
+    let text = text.unwrap_or_else(|| hex(kind, data));
+    shorten(text, data.len())
 }
 
-fn hex(value: &Value) -> String {
-    let bytes: Vec<String> = value
-        .data()
+/// The number a REG_DWORD or REG_QWORD holds, when its data has the right length.
+fn number(kind: ValueType, data: &[u8]) -> Option<u64> {
+    match (kind, data.len()) {
+        (ValueType::Dword, 4) => Some(u32::from_le_bytes(data.try_into().ok()?).into()),
+        (ValueType::Qword, 8) => Some(u64::from_le_bytes(data.try_into().ok()?)),
+        _ => None,
+    }
+}
+
+fn hex(kind: ValueType, data: &[u8]) -> String {
+    let bytes: Vec<String> = data
         .iter()
         .take(SHOWN_LIMIT / 3 + 1)
         .map(|b| format!("{b:02x}"))
         .collect();
-    format!("{}:{}", value.kind().display_name(), bytes.join(","))
+    format!("{}:{}", kind.display_name(), bytes.join(","))
 }
 
 fn shorten(text: String, bytes: usize) -> String {

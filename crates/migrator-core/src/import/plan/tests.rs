@@ -100,8 +100,8 @@ fn ds_entries_are_imported_in_overwrite_mode() {
         ]
     );
     let overwrite = &plan.actions[0];
-    assert_eq!(overwrite.old.as_deref(), Some("\"1001\""));
-    assert_eq!(overwrite.new.as_deref(), Some("\"4567\""));
+    assert_eq!(overwrite.old_shown(), Some("\"1001\""));
+    assert_eq!(overwrite.new_shown().as_deref(), Some("\"4567\""));
     assert_eq!(plan.change_count(), 4);
 }
 
@@ -198,7 +198,7 @@ fn a_key_a_rule_replaces_whole_loses_what_only_the_target_had() {
         ],
         "the excluded key stays, the rest only the target had goes"
     );
-    assert_eq!(plan.actions[1].old.as_deref(), Some("\"Al\""));
+    assert_eq!(plan.actions[1].old_shown(), Some("\"Al\""));
     assert_eq!(
         plan.actions[2].detail.as_deref(),
         Some("with 1 subkey and 1 value")
@@ -224,7 +224,7 @@ fn a_deleted_secrets_parameter_keeps_its_data_hidden() {
         .find(|a| a.item.value_name() == Some("Data"))
         .expect("the secret is deleted");
     assert_eq!(data.kind, ActionKind::DeleteValue);
-    let shown = data.old.as_deref().unwrap();
+    let shown = data.old_shown().unwrap();
     assert!(!shown.contains("hunter2"), "{shown}");
 }
 
