@@ -14,6 +14,7 @@ mod rollback;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -50,8 +51,8 @@ pub struct SavedFile {
 /// A registry value the import creates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedValue {
-    /// The key's absolute path.
-    pub key: String,
+    /// The key's absolute path (shared with the plan's actions on the key).
+    pub key: Arc<str>,
     /// The value's name.
     pub name: String,
 }
@@ -213,14 +214,14 @@ fn record(
             if action.old_shown().is_none() =>
         {
             manifest.created_values.push(CreatedValue {
-                key: key.to_string(),
+                key: Arc::clone(key),
                 name: name.to_string(),
             })
         }
         (ActionKind::DeleteKey, Item::Key(path)) => manifest.deleted_keys.push(path.to_string()),
         (ActionKind::DeleteValue, Item::Value { key, name }) => {
             manifest.deleted_values.push(CreatedValue {
-                key: key.to_string(),
+                key: Arc::clone(key),
                 name: name.to_string(),
             })
         }

@@ -410,6 +410,8 @@ pub fn build(target: Target, incoming: &[Incoming], log: &RuleLog, mode: Mode) -
             unchanged,
         });
     }
+    // The plan is kept until the import ends: without the room its growth left.
+    plan.actions.shrink_to_fit();
     Ok(plan)
 }
 

@@ -53,8 +53,8 @@ impl<'a> Planned<'a> {
 pub(super) struct Node<'a> {
     /// The target's key at this place; `None` for a key the plan creates.
     base: Option<&'a Key>,
-    /// The values set or deleted, by name.
-    values: IndexMap<Name<'a>, Slot<Written<'a>>>,
+    /// The values set or deleted, by name as stored (the first spelling written).
+    values: IndexMap<Name<'a>, Slot<&'a Value>>,
     /// The subkeys touched, by name as stored.
     subkeys: IndexMap<OwnedName, Slot<Node<'a>>>,
 }
@@ -69,14 +69,6 @@ enum Slot<T> {
     Deleted,
 }
 
-/// A value as the plan leaves it: the name as the key keeps it (the first spelling written),
-/// and the data.
-#[derive(Clone, Copy)]
-struct Written<'a> {
-    name: &'a str,
-    value: &'a Value,
-}
-
 impl<'a> Node<'a> {
     fn new(base: Option<&'a Key>) -> Node<'a> {
         Node {
@@ -89,7 +81,7 @@ impl<'a> Node<'a> {
     /// The value named `name`.
     pub(super) fn value(&self, name: &str) -> Option<&'a Value> {
         match self.values.get(&Name(name)) {
-            Some(Slot::InPlace(written) | Slot::Added(written)) => Some(written.value),
+            Some(Slot::InPlace(written) | Slot::Added(written)) => Some(written),
             Some(Slot::Deleted) => None,
             None => self.base?.value(name),
         }
@@ -100,31 +92,20 @@ impl<'a> Node<'a> {
         let name = Name(value.name());
         match self.values.get_index_of(&name) {
             Some(index) => match &mut self.values[index] {
-                Slot::InPlace(written) | Slot::Added(written) => written.value = value,
+                Slot::InPlace(written) | Slot::Added(written) => *written = value,
                 Slot::Deleted => {
                     self.values.shift_remove_index(index);
-                    self.values.insert(
-                        name,
-                        Slot::Added(Written {
-                            name: name.0,
-                            value,
-                        }),
-                    );
+                    self.values.insert(name, Slot::Added(value));
                 }
             },
-            None => {
-                let slot = match self.base.and_then(|base| base.value(name.0)) {
-                    Some(old) => Slot::InPlace(Written {
-                        name: old.name(),
-                        value,
-                    }),
-                    None => Slot::Added(Written {
-                        name: name.0,
-                        value,
-                    }),
-                };
-                self.values.insert(name, slot);
-            }
+            None => match self.base.and_then(|base| base.value(name.0)) {
+                Some(old) => {
+                    self.values.insert(Name(old.name()), Slot::InPlace(value));
+                }
+                None => {
+                    self.values.insert(name, Slot::Added(value));
+                }
+            },
         }
     }
 
@@ -211,12 +192,12 @@ impl<'p, 'a> View<'p, 'a> {
         for old in node.base.into_iter().flat_map(Key::values) {
             match node.values.get(&Name(old.name())) {
                 None => out.push((old.name(), old)),
-                Some(Slot::InPlace(written)) => out.push((written.name, written.value)),
+                Some(Slot::InPlace(written)) => out.push((old.name(), *written)),
                 Some(Slot::Added(_) | Slot::Deleted) => {}
             }
         }
-        out.extend(node.values.values().filter_map(|slot| match slot {
-            Slot::Added(written) => Some((written.name, written.value)),
+        out.extend(node.values.iter().filter_map(|(name, slot)| match slot {
+            Slot::Added(written) => Some((name.0, *written)),
             _ => None,
         }));
         out

@@ -21,7 +21,7 @@ use super::super::archive_source::NOT_IMPORTED;
 use super::super::order;
 use super::planned::{Node, Planned};
 use super::rules_index::RuleIndex;
-use super::shown::{is_secret_in, is_secret_value, show_value};
+use super::shown::{is_secret_where, is_secrets_parameter, show_value, PARAMETER_TYPE};
 use super::{Action, ActionKind, Item, Payload};
 
 /// Registry items a rule excluded from the import.
@@ -269,7 +269,11 @@ impl<'a> KeyPlanner<'_, 'a> {
             .values()
             .into_iter()
             .filter(|(name, _)| key.value(name).is_none() && !exclusions.value(path, name))
-            .map(|(name, value)| (name, value, is_secret_in(name, |n| target_key.value(n))))
+            .map(|(name, value)| {
+                let parameter_type = || target_key.value(PARAMETER_TYPE);
+                let secret = is_secret_where(name, || is_secrets_parameter(parameter_type()));
+                (name, value, secret)
+            })
             .collect();
         let subkeys: Vec<(String, (usize, usize))> = target_key
             .subkey_names()
@@ -309,8 +313,8 @@ impl<'a> KeyPlanner<'_, 'a> {
         if renamed {
             action.detail = change.map(|c| c.detail.clone());
         }
+        // The key itself is added to the planned registry with its values, next.
         self.actions.push(action);
-        self.planned.ensure(target.path);
     }
 
     /// Plans the values of `key`, writing them into the planned registry as it goes.
@@ -328,8 +332,11 @@ impl<'a> KeyPlanner<'_, 'a> {
             };
             let change = self.log.change_for_child(position, path, value.name());
             let merged = change.is_some_and(|c| self.merges || c.detail.starts_with(MERGED));
-            let secret = is_secret_value(key, value.name())
-                || is_secret_in(value.name(), |n| target_key.value(n));
+            // Secret by its name, or in a parameter of type Secrets in the archive or the target.
+            let secret = is_secret_where(value.name(), || {
+                is_secrets_parameter(key.value(PARAMETER_TYPE))
+                    || is_secrets_parameter(target_key.value(PARAMETER_TYPE))
+            });
             let kind = if merged { ActionKind::Merge } else { kind };
             let item = target.value(value.name());
             let mut action = Action::new(self.component, kind, item, change.map(|c| c.rule));

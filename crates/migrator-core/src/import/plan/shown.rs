@@ -22,7 +22,7 @@ const SECRET_WORDS: &[&str] = &[
 ];
 
 /// The value of a structured parameter naming its type.
-const PARAMETER_TYPE: &str = "Type";
+pub(super) const PARAMETER_TYPE: &str = "Type";
 /// Values of a structured parameter that describe it rather than hold its data.
 const PARAMETER_DESCRIPTIONS: &[&str] = &["TYPE", "DESCRIPTION"];
 
@@ -31,14 +31,12 @@ const SHOWN_LIMIT: usize = 120;
 
 /// Whether the value `name` of `key` holds a secret.
 pub fn is_secret_value(key: &Key, name: &str) -> bool {
-    is_secret_in(name, |name| key.value(name))
+    is_secret_where(name, || is_secrets_parameter(key.value(PARAMETER_TYPE)))
 }
 
-/// Whether the value `name` holds a secret, in a key whose values `value_of` looks up by name.
-pub(super) fn is_secret_in<'v>(
-    name: &str,
-    value_of: impl FnOnce(&str) -> Option<&'v Value>,
-) -> bool {
+/// Whether the value `name` holds a secret, where `in_secrets_parameter` says whether its key
+/// is a structured parameter of type Secrets; it is asked only when the name does not decide.
+pub(super) fn is_secret_where(name: &str, in_secrets_parameter: impl FnOnce() -> bool) -> bool {
     // Most names are ASCII: compared in place, without an upper-case copy.
     let (secret_word, description) = match name.is_ascii() {
         true => (
@@ -57,7 +55,7 @@ pub(super) fn is_secret_in<'v>(
             )
         }
     };
-    secret_word || (!description && is_secrets_parameter(value_of(PARAMETER_TYPE)))
+    secret_word || (!description && in_secrets_parameter())
 }
 
 /// Whether `text` holds `word` (upper-case ASCII) in any case.
@@ -69,7 +67,7 @@ fn contains_ignoring_ascii_case(text: &str, word: &str) -> bool {
 
 /// Whether a key whose type value is `parameter_type` is a structured parameter of type
 /// Secrets (`Secrets`, or its code 0).
-fn is_secrets_parameter(parameter_type: Option<&Value>) -> bool {
+pub(super) fn is_secrets_parameter(parameter_type: Option<&Value>) -> bool {
     parameter_type
         .and_then(Value::as_text)
         .is_some_and(|kind| kind.eq_ignore_ascii_case("Secrets") || kind.trim() == "0")
