@@ -148,7 +148,7 @@ fn action_lines(action: &Action, rule: &str) -> String {
         }
         _ => {}
     }
-    if let Some(detail) = &action.detail {
+    if let Some(detail) = action.detail() {
         let _ = writeln!(out, "      {detail}");
     }
     out

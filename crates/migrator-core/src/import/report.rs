@@ -549,7 +549,7 @@ fn action_line(action: &Action, outcome: Option<&Outcome>) -> String {
         }
         _ => {}
     }
-    if let Some(detail) = &action.detail {
+    if let Some(detail) = action.detail() {
         let _ = write!(line, "\n{:20}{detail}", "");
     }
     if let Some(Outcome::Failed(reason)) = outcome {

@@ -55,7 +55,7 @@ impl<'a> FilePlanner<'a> {
                 Destination::ExtractOnly => {
                     let item = Item::Extracted(archive_path);
                     let mut action = Action::new(name, ActionKind::ExtractOnly, item, rule);
-                    action.detail = Some("stays in the extraction folder".into());
+                    action.set_detail("stays in the extraction folder".into());
                     action
                 }
                 Destination::Install(relative) => {
@@ -99,7 +99,7 @@ impl<'a> FilePlanner<'a> {
         let shown = relative.replace('/', "\\");
         let mut action = Action::new(component, kind, Item::File(shown), None);
         if kind == ActionKind::KeepFile {
-            action.detail = Some("the server's copy differs from the archive's".into());
+            action.set_detail("the server's copy differs from the archive's".into());
         } else {
             self.planned
                 .insert(destination.clone(), file.source.clone());

@@ -219,13 +219,20 @@ pub struct Action {
     pub item: Item,
     /// The migration rule behind the action, where one applies.
     pub rule: Option<&'static str>,
-    /// More about it, such as `renamed from X`.
-    pub detail: Option<String>,
-    /// The target's data before, as shown to people (secrets hidden).
-    old: Option<Box<str>>,
+    /// What few actions say besides (boxed: most say nothing more).
+    notes: Option<Box<Notes>>,
     /// Whether the value written holds a secret, shown as its type and length only.
     secret: bool,
     pub(crate) payload: Payload,
+}
+
+/// The text an action may carry besides its item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Notes {
+    /// More about the action, such as `renamed from X`.
+    detail: Option<String>,
+    /// The target's data before, as shown to people (secrets hidden).
+    old: Option<String>,
 }
 
 impl Action {
@@ -240,17 +247,29 @@ impl Action {
             kind,
             item,
             rule,
-            detail: None,
-            old: None,
+            notes: None,
             secret: false,
             payload: Payload::None,
         }
     }
 
+    /// More about the action, such as `renamed from X`.
+    pub fn detail(&self) -> Option<&str> {
+        self.notes.as_ref()?.detail.as_deref()
+    }
+
     /// The target's data before, as shown to people (secrets hidden): for values overwritten,
     /// merged or deleted.
     pub fn old_shown(&self) -> Option<&str> {
-        self.old.as_deref()
+        self.notes.as_ref()?.old.as_deref()
+    }
+
+    fn set_detail(&mut self, detail: String) {
+        self.notes.get_or_insert_default().detail = Some(detail);
+    }
+
+    fn set_old(&mut self, old: String) {
+        self.notes.get_or_insert_default().old = Some(old);
     }
 
     /// The data written, as shown to people (secrets hidden): for values set, overwritten or
@@ -310,7 +329,7 @@ impl Action {
         if let Some(rule) = self.rule {
             map.serialize_entry("rule", rule)?;
         }
-        if let Some(detail) = &self.detail {
+        if let Some(detail) = self.detail() {
             map.serialize_entry("detail", detail)?;
         }
         if let Some(old) = self.old_shown() {

@@ -289,14 +289,14 @@ impl<'a> KeyPlanner<'_, 'a> {
             target_key.remove_value(name);
             let item = target.value(name);
             let mut action = Action::new(self.component, ActionKind::DeleteValue, item, Some(rule));
-            action.old = Some(show_value(value, secret).into());
+            action.set_old(show_value(value, secret));
             self.actions.push(action);
         }
         for (name, (keys, values)) in subkeys {
             target_key.remove_subkey(&name);
             let item = Item::Key(join(target.path, &name).into());
             let mut action = Action::new(self.component, ActionKind::DeleteKey, item, Some(rule));
-            action.detail = Some(subtree_size(keys - 1, values));
+            action.set_detail(subtree_size(keys - 1, values));
             self.actions.push(action);
         }
     }
@@ -310,8 +310,8 @@ impl<'a> KeyPlanner<'_, 'a> {
             false => ActionKind::CreateKey,
         };
         let mut action = self.action(kind, Item::Key(target.shared()), change.map(|c| c.rule));
-        if renamed {
-            action.detail = change.map(|c| c.detail.clone());
+        if let Some(change) = change.filter(|_| renamed) {
+            action.set_detail(change.detail.clone());
         }
         // The key itself is added to the planned registry with its values, next.
         self.actions.push(action);
@@ -340,14 +340,15 @@ impl<'a> KeyPlanner<'_, 'a> {
             let kind = if merged { ActionKind::Merge } else { kind };
             let item = target.value(value.name());
             let mut action = Action::new(self.component, kind, item, change.map(|c| c.rule));
-            if merged && !told {
-                // What the merge replaced, such as the target's DNIS row, is said once.
-                action.detail = change
-                    .and_then(|c| c.detail.strip_prefix(MERGED))
-                    .map(str::to_string);
-                told = action.detail.is_some();
+            // What the merge replaced, such as the target's DNIS row, is said once.
+            let replaced = change.and_then(|c| c.detail.strip_prefix(MERGED));
+            if let Some(replaced) = replaced.filter(|_| merged && !told) {
+                action.set_detail(replaced.to_string());
+                told = true;
             }
-            action.old = old.map(|old| show_value(old, secret).into());
+            if let Some(old) = old {
+                action.set_old(show_value(old, secret));
+            }
             action.secret = secret;
             action.payload = Payload::Value {
                 kind: value.kind(),

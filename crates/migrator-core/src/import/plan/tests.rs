@@ -142,10 +142,7 @@ fn rules_name_renames_and_skips() {
             "keep value alice @ \"Nickname\"",
         ]
     );
-    assert_eq!(
-        plan.actions[2].detail.as_deref(),
-        Some("renamed from carol")
-    );
+    assert_eq!(plan.actions[2].detail(), Some("renamed from carol"));
 }
 
 #[test]
@@ -199,10 +196,7 @@ fn a_key_a_rule_replaces_whole_loses_what_only_the_target_had() {
         "the excluded key stays, the rest only the target had goes"
     );
     assert_eq!(plan.actions[1].old_shown(), Some("\"Al\""));
-    assert_eq!(
-        plan.actions[2].detail.as_deref(),
-        Some("with 1 subkey and 1 value")
-    );
+    assert_eq!(plan.actions[2].detail(), Some("with 1 subkey and 1 value"));
     assert_eq!(plan.change_count(), 2);
     assert_eq!(plan.actions[2].kind.tally(), Tally::Deleted);
 }
