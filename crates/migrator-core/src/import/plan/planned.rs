@@ -13,6 +13,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use foldhash::fast::RandomState;
 use indexmap::{Equivalent, IndexMap};
 
 use crate::layout;
@@ -54,10 +55,14 @@ pub(super) struct Node<'a> {
     /// The target's key at this place; `None` for a key the plan creates.
     base: Option<&'a Key>,
     /// The values set or deleted, by name as stored (the first spelling written).
-    values: IndexMap<Name<'a>, Slot<&'a Value>>,
+    values: Map<Name<'a>, Slot<&'a Value>>,
     /// The subkeys touched, by name as stored.
-    subkeys: IndexMap<OwnedName, Slot<Node<'a>>>,
+    subkeys: Map<OwnedName, Slot<Node<'a>>>,
 }
+
+/// A map keeping insertion order, with a hash faster than the standard one (the names are
+/// the archive's and the target's, hashed with a seed of the process's own).
+type Map<K, V> = IndexMap<K, V, RandomState>;
 
 /// Where a value or subkey the plan touched stands in its key's stored order.
 enum Slot<T> {
@@ -73,8 +78,8 @@ impl<'a> Node<'a> {
     fn new(base: Option<&'a Key>) -> Node<'a> {
         Node {
             base,
-            values: IndexMap::new(),
-            subkeys: IndexMap::new(),
+            values: Map::default(),
+            subkeys: Map::default(),
         }
     }
 

@@ -6,13 +6,15 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use crate::incoming::{RuleChange, RuleLog};
 use crate::registry::{fold, SEPARATOR};
 
 /// The rule log, indexed by path.
 pub(super) struct RuleIndex<'a> {
     log: &'a RuleLog,
-    last: HashMap<String, usize>,
+    last: HashMap<String, usize, RandomState>,
 }
 
 impl<'a> RuleIndex<'a> {
