@@ -19,8 +19,12 @@ pub struct Args {
     /// The restore point (the name `--list` shows); the newest when left out.
     point: Option<String>,
     /// List the restore points instead of rolling back.
-    #[arg(long, conflicts_with = "point")]
+    #[arg(long, conflicts_with_all = ["point", "force"])]
     list: bool,
+    /// Roll back even when an import made since took no restore point (or its restore point
+    /// is damaged): the registry returns to the point, that import's files stay.
+    #[arg(long)]
+    force: bool,
     /// Print JSON for programs.
     #[arg(long)]
     json: bool,
@@ -32,7 +36,7 @@ pub fn run(args: Args) -> Result<u8> {
     if args.list {
         return list(&image, args.json);
     }
-    let done = restore::rollback_image(&image, args.point.as_deref())?;
+    let done = restore::rollback_image(&image, args.point.as_deref(), args.force)?;
     print_rollback(&image, &done, args.json);
     Ok(match done.warnings.is_empty() {
         true => exit::SUCCESS,
@@ -41,13 +45,26 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
-    let points = restore::list(image)?;
+    let survey = restore::survey(image)?;
+    let points = &survey.points;
     if as_json {
         let rows: Vec<serde_json::Value> = points.iter().rev().map(point_json).collect();
-        println!("{:#}", json!({ "restore_points": rows }));
-        return Ok(exit::SUCCESS);
+        let damaged: Vec<serde_json::Value> = survey
+            .damaged
+            .iter()
+            .map(|d| json!({ "name": d.name, "manifest": d.path, "problem": d.problem }))
+            .collect();
+        println!(
+            "{:#}",
+            json!({
+                "restore_points": rows,
+                "damaged": damaged,
+                "without_restore_point": survey.unprotected,
+            })
+        );
+        return Ok(list_code(&survey));
     }
-    if points.is_empty() {
+    if points.is_empty() && survey.damaged.is_empty() {
         println!("{} has no restore point", image.dir().display());
     }
     for point in points.iter().rev() {
@@ -66,7 +83,21 @@ fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
             m.created_values.len()
         );
     }
-    Ok(exit::SUCCESS)
+    for damaged in &survey.damaged {
+        println!("{}  damaged: {}", damaged.name, damaged.problem);
+    }
+    for run in &survey.unprotected {
+        println!("{run}  import without a restore point: it cannot be rolled back");
+    }
+    Ok(list_code(&survey))
+}
+
+/// Warnings when a restore point is damaged: the list is complete but one cannot be used.
+fn list_code(survey: &restore::Survey) -> u8 {
+    match survey.damaged.is_empty() {
+        true => exit::SUCCESS,
+        false => exit::WARNINGS,
+    }
 }
 
 fn point_json(point: &RestorePoint) -> serde_json::Value {

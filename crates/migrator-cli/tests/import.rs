@@ -456,6 +456,91 @@ fn rollback_to_an_older_point_undoes_the_later_imports_and_never_runs_twice() {
 }
 
 #[test]
+fn an_import_without_restore_point_since_blocks_the_rollback_until_forced() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    change_people(&image, true);
+    let first = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // The second import brings back deleted prompts and takes no restore point.
+    let deleted = prompts(&image)[0].clone();
+    std::fs::remove_file(&deleted).unwrap();
+    let second = lab.import(
+        &archive,
+        &image,
+        &lab.path("x2"),
+        &["--mode", "recovery", "--no-restore-point"],
+    );
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(deleted.exists());
+    let before = snapshot(&image);
+
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let listed = json(&list);
+    assert_eq!(listed["restore_points"].as_array().unwrap().len(), 1);
+    let unprotected = listed["without_restore_point"].as_array().unwrap();
+    assert_eq!(unprotected.len(), 1, "{listed:#}");
+    let run = unprotected[0].as_str().unwrap();
+
+    let refused = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(
+        message.contains(run) && message.contains("--force"),
+        "{message}"
+    );
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "a refused rollback changes nothing"
+    );
+
+    let forced = lab.run(&["rollback", "--server", s(&image), "--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert!(stderr(&forced).contains(run), "{}", stderr(&forced));
+    assert!(deleted.exists(), "the unprotected import's file stays");
+}
+
+#[test]
+fn a_damaged_restore_point_is_listed_and_the_others_stay_usable() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    change_people(&image, false);
+    let before = snapshot(&image);
+    let first = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    change_people(&image, false);
+    let second = lab.import(&archive, &image, &lab.path("x2"), &["--mode", "recovery"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let points = json(&list)["restore_points"].as_array().unwrap().clone();
+    let (newest, oldest) = (points[0]["folder"].as_str().unwrap(), &points[1]["name"]);
+    let manifest = Path::new(newest).join("restore-point/restore-point.json");
+    std::fs::write(&manifest, "{ damaged").unwrap();
+
+    let list = lab.run(&["rollback", "--server", s(&image), "--list"]);
+    assert_eq!(list.status.code(), Some(1), "{}", stderr(&list));
+    let shown = stdout(&list);
+    assert!(shown.contains(oldest.as_str().unwrap()), "{shown}");
+    assert!(shown.contains("damaged"), "{shown}");
+
+    // Rolling back past the damaged point would leave its files: refused unless forced.
+    let oldest = oldest.as_str().unwrap();
+    let refused = lab.run(&["rollback", "--server", s(&image), oldest]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("damaged"), "{}", stderr(&refused));
+    let forced = lab.run(&["rollback", "--server", s(&image), oldest, "--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "this import wrote registry data only"
+    );
+}
+
+#[test]
 fn a_crafted_archive_with_a_climbing_entry_writes_nothing() {
     let lab = Lab::new();
     let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
@@ -636,6 +721,11 @@ fn permission_denied_while_applying_rolls_back_to_the_byte() {
         "{failure}"
     );
     assert_eq!(snapshot(&image), before);
+    // Nothing is left to do after an import that was undone: no checklist is written.
+    let folder = PathBuf::from(report["folder"].as_str().unwrap());
+    assert!(folder.join("report.txt").exists(), "{}", folder.display());
+    assert!(!folder.join("checklist.md").exists());
+    assert!(report.get("checklist").is_none());
 }
 
 /// A small RAM disk mounted at `dir`, unmounted on drop; `None` where mounting is not allowed.

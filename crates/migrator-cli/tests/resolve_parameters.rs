@@ -176,7 +176,7 @@ fn equal_pairs_go_at_once_the_chosen_side_stays_and_rollback_undoes_it() {
         2,
         "each run that changed something took a restore point"
     );
-    rollback_image(&image, Some(points[0].name())).unwrap();
+    rollback_image(&image, Some(points[0].name()), false).unwrap();
     let after = std::fs::read(image.registry_file()).unwrap();
     assert!(
         after == before,

@@ -114,6 +114,8 @@ impl Run<'_> {
             mode: request.mode,
             components: &chosen.components,
             extract_to: &request.extract_to,
+            map_server: &request.map_server,
+            map_site: &request.map_site,
             force: request.force,
         };
         let warnings = gates::check(&input)?;
@@ -255,6 +257,9 @@ impl Run<'_> {
             true => Some(self.restore_point(image, &folder, &planning.plan)?),
             false => None,
         };
+        if point.is_none() && !planning.plan.is_empty() {
+            restore::mark_unprotected(&folder, &self.archive)?;
+        }
         // The plan no longer needs the target as loaded: apply works on it in place.
         let tree = std::mem::take(&mut prepared.tree);
         let image = &prepared.image;

@@ -366,7 +366,7 @@ fn rollback_returns_the_server_to_its_state_before_the_import() {
         .created_dirs
         .contains(&"Server\\LRA".to_string()));
 
-    let done = restore::rollback_image(&setup.image, None).unwrap();
+    let done = restore::rollback_image(&setup.image, None, false).unwrap();
     assert_eq!(done.point, name);
     assert!(done.registry_restored);
     assert_eq!(fixture::snapshot(setup.dir()), before);

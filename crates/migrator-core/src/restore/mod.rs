@@ -35,6 +35,9 @@ pub const MANIFEST_FILE: &str = "restore-point.json";
 pub const REGISTRY_COPY: &str = "registry.reg";
 /// The copies of overwritten files, under their install-relative paths.
 pub const FILES_DIR: &str = "files";
+/// The file that marks a run folder of an import that changed the server without a restore
+/// point (`--no-restore-point`), written before its first change.
+pub const NO_POINT_MARKER: &str = "no-restore-point.txt";
 
 /// A saved copy of a file, with what it must hash to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -309,31 +312,91 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Every complete restore point of `image`, oldest first.
+/// A run folder whose restore point cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DamagedPoint {
+    /// The run's name (its folder's name).
+    pub name: String,
+    /// The manifest that could not be read.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// What the runs folder of a server holds.
+#[derive(Clone, Debug, Default)]
+pub struct Survey {
+    /// Every complete restore point, oldest first.
+    pub points: Vec<RestorePoint>,
+    /// Restore points whose manifest is damaged, by name.
+    pub damaged: Vec<DamagedPoint>,
+    /// Imports that changed the server without a restore point, by run name, oldest first.
+    pub unprotected: Vec<String>,
+}
+
+/// Every complete restore point of `image`, oldest first; damaged ones are left out (see
+/// [`survey`]).
 ///
 /// # Errors
 ///
-/// `ErrorKind::Input` when the runs folder cannot be read or a manifest is damaged.
+/// `ErrorKind::Input` when the runs folder cannot be read.
 pub fn list(image: &ServerImage) -> Result<Vec<RestorePoint>> {
+    Ok(survey(image)?.points)
+}
+
+/// The restore points of `image`, those that are damaged, and the imports that took none.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the runs folder cannot be read.
+pub fn survey(image: &ServerImage) -> Result<Survey> {
     let parent = imports_dir(image);
     let entries = match fs::read_dir(&parent) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Survey::default()),
         Err(e) => return Err(Error::io("reading", &parent, e)),
     };
-    let mut points = Vec::new();
+    let mut survey = Survey::default();
     for entry in entries {
         let dir = entry.map_err(|e| Error::io("reading", &parent, e))?.path();
-        if dir.join(POINT_DIR).join(MANIFEST_FILE).is_file() {
-            points.push(load(&dir)?);
+        let manifest = dir.join(POINT_DIR).join(MANIFEST_FILE);
+        if manifest.is_file() {
+            match load(&dir) {
+                Ok(point) => survey.points.push(point),
+                Err(error) => survey.damaged.push(DamagedPoint {
+                    name: file_name(&dir),
+                    path: manifest,
+                    problem: error.message().to_string(),
+                }),
+            }
+        } else if dir.join(NO_POINT_MARKER).is_file() {
+            survey.unprotected.push(file_name(&dir));
         }
     }
     // Oldest first by the time each was taken; names alone can tie within one second.
-    points.sort_by_key(|p| {
+    survey.points.sort_by_key(|p| {
         let taken = chrono::DateTime::parse_from_rfc3339(&p.manifest.created).ok();
         (taken, p.manifest.name.clone())
     });
-    Ok(points)
+    survey.damaged.sort_by(|a, b| a.name.cmp(&b.name));
+    survey.unprotected.sort();
+    Ok(survey)
+}
+
+/// Marks the run folder `run_dir` as that of an import changing the server without a restore
+/// point, so that a later rollback to an earlier point knows it cannot undo that import.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the file cannot be written.
+pub fn mark_unprotected(run_dir: &Path, archive: &str) -> Result<()> {
+    let text = format!(
+        "This import of {archive} changed the server without a restore point: it cannot be \
+         rolled back.\n"
+    );
+    write_atomically(&run_dir.join(NO_POINT_MARKER), |out| {
+        out.write_all(text.as_bytes())
+    })
 }
 
 /// The restore point named `name`, or the newest when `name` is `None`.
@@ -342,7 +405,16 @@ pub fn list(image: &ServerImage) -> Result<Vec<RestorePoint>> {
 ///
 /// `ErrorKind::Usage` when there is none or no such name, listing what there is.
 pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
-    let mut points = list(image)?;
+    let survey = survey(image)?;
+    if let Some(damaged) = survey
+        .damaged
+        .iter()
+        .find(|d| Some(d.name.as_str()) == name)
+    {
+        return Err(Error::new(ErrorKind::Input, damaged.problem.clone())
+            .with_hint("Choose another restore point with `migrator rollback --list`."));
+    }
+    let mut points = survey.points;
     let names: Vec<String> = points.iter().map(|p| p.manifest.name.clone()).collect();
     let found = match name {
         None => points.pop(),

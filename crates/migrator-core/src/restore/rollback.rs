@@ -18,8 +18,8 @@ use crate::registry::backend::write_atomically;
 use crate::server::ServerImage;
 
 use super::{
-    copy_hashed, find, list, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE,
-    POINT_DIR, REGISTRY_COPY,
+    copy_hashed, find, imports_dir, relative_path, survey, RestorePoint, SavedFile, FILES_DIR,
+    MANIFEST_FILE, POINT_DIR, REGISTRY_COPY,
 };
 
 /// What a rollback did.
@@ -42,16 +42,19 @@ pub struct Rollback {
 /// Rolls `image` back to the restore point `name` (when `None`, the newest one not rolled back
 /// yet), holding the import lock meanwhile. Imports made after that point and not rolled back
 /// yet are undone first, newest first, so the server ends exactly as it was before the import
-/// that took the point.
+/// that took the point. An import made after that point without a restore point of its own,
+/// or whose restore point is damaged, cannot be undone that way: the rollback is refused
+/// unless `force`, and then says so in its warnings.
 ///
 /// # Errors
 ///
-/// `ErrorKind::Refused` when the server is in use or a restore point is damaged,
-/// `ErrorKind::Usage` when there is no such restore point or it was rolled back already, I/O
-/// errors otherwise.
-pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollback> {
+/// `ErrorKind::Refused` when the server is in use, a restore point is damaged or a later
+/// import cannot be undone, `ErrorKind::Usage` when there is no such restore point or it was
+/// rolled back already, I/O errors otherwise.
+pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> Result<Rollback> {
     let _lock = ImportLock::acquire(image, "rollback")?;
-    let points = list(image)?;
+    let survey = survey(image)?;
+    let points = &survey.points;
     let target = match name {
         Some(_) => find(image, name)?,
         None => points
@@ -80,8 +83,44 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollbac
         )
         .with_hint("The server is as it was before that import; see `--list` for the others."));
     }
+    let after = |run: &str| run > target.manifest.name.as_str();
+    let gaps: Vec<String> = survey
+        .unprotected
+        .iter()
+        .filter(|run| after(run))
+        .map(|run| format!("import {run} took no restore point"))
+        .chain(
+            survey
+                .damaged
+                .iter()
+                .filter(|d| after(&d.name))
+                .map(|d| format!("the restore point of import {} is damaged", d.name)),
+        )
+        .collect();
+    if !gaps.is_empty() && !force {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "rolling back to restore point {} cannot undo every import made since: {}; the \
+                 registry would return to its state before {}, but files those imports created \
+                 or overwrote would stay",
+                target.manifest.name,
+                gaps.join(", "),
+                target.manifest.name
+            ),
+        )
+        .with_hint(format!(
+            "Read those imports' reports in {}, then run again with --force to roll back \
+             anyway and deal with their files by hand.",
+            imports_dir(image).display()
+        )));
+    }
     let mut done = Rollback {
         point: target.manifest.name.clone(),
+        warnings: gaps
+            .iter()
+            .map(|gap| format!("--force given: {gap}; its files were left as they are"))
+            .collect(),
         ..Rollback::default()
     };
     let newer_first = points
@@ -245,7 +284,7 @@ mod tests {
         fs::write(&copy, bytes).unwrap();
         let after_import = fixture::snapshot(dir.path());
 
-        let error = rollback_image(&image, None).unwrap_err();
+        let error = rollback_image(&image, None, false).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Refused);
         assert!(error.message().contains("damaged"), "{}", error.message());
         assert_eq!(fixture::snapshot(dir.path()), after_import);
@@ -255,7 +294,7 @@ mod tests {
     fn asking_for_a_restore_point_that_is_not_there_lists_those_that_are() {
         let dir = tempfile::tempdir().unwrap();
         let image = fixture::write_image(dir.path());
-        let error = rollback_image(&image, Some("20990101-000000")).unwrap_err();
+        let error = rollback_image(&image, Some("20990101-000000"), false).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Usage);
         assert!(error.hint().unwrap().contains("--no-restore-point"));
     }
