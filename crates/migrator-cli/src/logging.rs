@@ -245,6 +245,7 @@ fn install_subscriber(args: &LogArgs, run_id: &str, file: Option<File>) {
         .with_filter(console_filter(args));
     let file_layer = file.map(|file| {
         tracing_subscriber::fmt::layer()
+            .with_ansi(false)
             .event_format(FileFormat {
                 run_id: run_id.to_owned(),
             })

@@ -140,6 +140,6 @@ fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
         done.dirs_removed
     );
     for warning in &done.warnings {
-        eprintln!("warning: {warning}");
+        tracing::warn!("{warning}");
     }
 }
