@@ -61,11 +61,16 @@ pub fn choose(origin: &Origin, nodes: &Nodes) -> Result<Chosen> {
             .with_hint("Give `all` or names separated by commas, such as \"Users, Workgroups\"."));
     }
     let mut chosen = Chosen::default();
+    let mut wrong = Vec::new();
     for name in names {
-        let found = in_archive(origin, name).ok_or_else(|| missing(origin, name))?;
-        if !chosen.components.contains(&found) {
-            chosen.components.push(found);
+        match in_archive(origin, name) {
+            Some(found) if !chosen.components.contains(&found) => chosen.components.push(found),
+            Some(_) => {}
+            None => wrong.push(name.as_str()),
         }
+    }
+    if !wrong.is_empty() {
+        return Err(missing(origin, &wrong));
     }
     pull_in(origin, &mut chosen);
     Ok(chosen)
@@ -84,12 +89,14 @@ fn in_archive(origin: &Origin, name: &str) -> Option<String> {
         .cloned()
 }
 
-fn missing(origin: &Origin, name: &str) -> Error {
-    Error::new(
-        ErrorKind::Usage,
-        format!("the archive has no component {name:?}"),
-    )
-    .with_hint(format!(
+/// One error naming every name the archive does not hold, so that all are fixed at once.
+fn missing(origin: &Origin, names: &[&str]) -> Error {
+    let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+    let message = match quoted.as_slice() {
+        [one] => format!("the archive has no component {one}"),
+        many => format!("the archive has no components {}", many.join(", ")),
+    };
+    Error::new(ErrorKind::Usage, message).with_hint(format!(
         "Choose among the components it holds: {}.",
         origin.components.join(", ")
     ))
@@ -164,6 +171,16 @@ mod tests {
         assert!(error.hint().unwrap().contains("Users, Workgroups"));
         let all = choose(&origin, &Nodes::All).unwrap();
         assert_eq!(all.components, ["Users", "Workgroups"]);
+    }
+
+    #[test]
+    fn every_unknown_name_is_named_at_once() {
+        let origin = origin(&["Users", "Workgroups"]);
+        let error = choose(&origin, &Nodes::parse("Lines, users, Skils")).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "the archive has no components \"Lines\", \"Skils\""
+        );
     }
 
     #[test]
