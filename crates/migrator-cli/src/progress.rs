@@ -4,7 +4,8 @@
 //!
 //! It also turns Ctrl-C into a cancellation the library sees through
 //! [`Progress::cancelled`]: the work stops at its next chunk and removes what it wrote. A
-//! second Ctrl-C ends the process at once.
+//! second Ctrl-C ends the process at once, unless the run changes a server image (see
+//! [`protect_server_changes`]).
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,6 +20,16 @@ static INTERRUPTED: OnceLock<&'static AtomicBool> = OnceLock::new();
 
 /// The exit code of a process ended by a second Ctrl-C, as shells report SIGINT.
 const INTERRUPT_EXIT: i32 = 130;
+
+/// Set by runs that change a server image: a second Ctrl-C then asks to wait instead of
+/// quitting, which would leave the image half changed and its lock behind.
+static CHANGING_SERVER: AtomicBool = AtomicBool::new(false);
+
+/// Marks this run as one that changes a server image (import, rollback, resolve-parameters).
+pub fn protect_server_changes() {
+    CHANGING_SERVER.store(true, Ordering::Relaxed);
+    install_interrupt_handler();
+}
 
 /// How progress is shown.
 enum Mode {
@@ -198,9 +209,19 @@ fn install_interrupt_handler() {
         let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
         let handler = move || {
             if flag.swap(true, Ordering::Relaxed) {
+                if CHANGING_SERVER.load(Ordering::Relaxed) {
+                    eprintln!(
+                        "\nstill stopping: the server image is being put back in order; \
+                         quitting now would leave it half changed, so please wait"
+                    );
+                    return;
+                }
                 std::process::exit(INTERRUPT_EXIT);
             }
-            eprintln!("\nstopping and cleaning up (Ctrl-C again to quit at once)");
+            match CHANGING_SERVER.load(Ordering::Relaxed) {
+                true => eprintln!("\nstopping at the next safe point and cleaning up"),
+                false => eprintln!("\nstopping and cleaning up (Ctrl-C again to quit at once)"),
+            }
         };
         // Without a handler Ctrl-C still stops the run, only less tidily; nothing to report.
         let _ = ctrlc::set_handler(handler);

@@ -101,7 +101,7 @@ pub fn apply(
             continue;
         }
         if options.progress.cancelled() {
-            let error = Error::new(ErrorKind::Input, "import cancelled by the user");
+            let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
             note_failure(
                 &mut applied,
                 &action.component,

@@ -247,7 +247,7 @@ impl Run<'_> {
     ) -> Result<Outcome> {
         if self.progress.cancelled() {
             return Err(
-                Error::new(ErrorKind::Input, "import cancelled before any change")
+                Error::new(ErrorKind::Cancelled, "import cancelled before any change")
                     .with_hint("Nothing was written. Run the import again when ready."),
             );
         }
