@@ -63,14 +63,22 @@ fn print_text(archive: &Archive) {
         m.tool_version, m.build, m.format_version
     );
     println!();
+    // The first column is as wide as the longest name, so every row lines up.
+    let width = m
+        .components
+        .iter()
+        .map(|c| c.name.chars().count())
+        .chain(["component".len()])
+        .max()
+        .unwrap_or_default();
     println!(
-        "{:<32} {:>8} {:>8} {:>12}  why",
+        "{:<width$} {:>8} {:>8} {:>12}  why",
         "component", "items", "files", "bytes"
     );
     for c in &m.components {
         let why = c.reason.as_deref().unwrap_or("chosen");
         println!(
-            "{:<32} {:>8} {:>8} {:>12}  {why}",
+            "{:<width$} {:>8} {:>8} {:>12}  {why}",
             c.name, c.items, c.files, c.bytes
         );
     }

@@ -361,8 +361,8 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
         ),
         n => writeln!(
             out,
-            "{n} changes; the server is not changed until the import runs \
-             (only the extraction folder is filled)."
+            "{n} changes; nothing on the server changes until the import runs (the archive \
+             was only extracted into the extraction folder, to compare its files)."
         ),
     };
     out.push('\n');

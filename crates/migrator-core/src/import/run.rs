@@ -433,7 +433,7 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
         .filter(|a| a.kind == ActionKind::KeepFile)
         .map(|a| {
             format!(
-                "{} ({}): the server's file was kept; it differs from the archive's",
+                "{} ({}): the server's own file stays; it differs from the archive's",
                 a.item.path(),
                 a.component
             )
