@@ -140,7 +140,8 @@ fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
         done.files_removed,
         done.dirs_removed
     );
+    // Part of the result (what the rollback could not undo), so shown even with -q.
     for warning in &done.warnings {
-        tracing::warn!("{warning}");
+        eprintln!("warning: {warning}");
     }
 }
