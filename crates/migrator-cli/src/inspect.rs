@@ -57,6 +57,9 @@ fn print_text(archive: &Archive) {
         println!("site:       {}", m.site);
     }
     println!("version:    {}", m.cic_version);
+    if !m.install_root.is_empty() {
+        println!("installed:  {}", m.install_root);
+    }
     println!("created:    {}", m.created);
     println!(
         "written by: migrator {} (build {}), format {}",

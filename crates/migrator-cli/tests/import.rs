@@ -581,6 +581,7 @@ fn crafted(path: &Path, entry: &str) -> PathBuf {
         site: "Indy".into(),
         kind: ServerKind::Cic,
         cic_version: "2016 R1".parse().unwrap(),
+        install_root: String::new(),
         created: chrono::Local::now(),
     };
     let record = ComponentRecord {

@@ -168,6 +168,7 @@ impl PreparedExport {
             site: self.identity.site.clone(),
             kind: self.identity.kind,
             cic_version: self.identity.version,
+            install_root: self.identity.install_path.clone(),
             created: free_second(&self.out, &self.identity.server),
         };
         let mut writer = ArchiveWriter::create(&self.out, header, password, progress)?;

@@ -59,6 +59,7 @@ impl ArchiveSource {
             site: manifest.site.clone(),
             kind: manifest.kind,
             cic_version: manifest.cic_version,
+            install_root: manifest.install_root.clone(),
             components: manifest.components.iter().map(|c| c.name.clone()).collect(),
         };
         let name = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());

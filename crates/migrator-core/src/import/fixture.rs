@@ -198,6 +198,7 @@ impl ImageSource {
             site: identity.site.clone(),
             kind: identity.kind,
             cic_version: identity.version,
+            install_root: identity.install_path.clone(),
             components: components.iter().map(|c| c.0.clone()).collect(),
         };
         ImageSource {

@@ -445,14 +445,19 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
     kept.chain(unresolved).collect()
 }
 
-/// The source server as the rules need it. The manifest does not record the source's install
-/// root; it is read from the archive's data when a component carries it, else the target's
-/// is assumed (and no install path is rewritten).
+/// The source server as the rules need it. Its install root is the manifest's; an archive
+/// written before the manifest recorded it gives it in its data when a component carries the
+/// `Target` value, else the target's is assumed (and no install path is rewritten).
 fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) -> Identity {
-    let install_path = incoming
-        .iter()
-        .find_map(|c| server::ii_key(&c.tree)?.1.text(layout::TARGET_VALUE))
-        .map(|text| server::install_root_from_target(&text))
+    let from_data = || {
+        incoming
+            .iter()
+            .find_map(|c| server::ii_key(&c.tree)?.1.text(layout::TARGET_VALUE))
+            .map(|text| server::install_root_from_target(&text))
+    };
+    let install_path = Some(origin.install_root.clone())
+        .filter(|root| !root.is_empty())
+        .or_else(from_data)
         .unwrap_or_else(|| target.install_path.clone());
     Identity {
         server: origin.server.clone(),
@@ -460,5 +465,50 @@ fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) ->
         version: origin.cic_version,
         kind: origin.kind,
         install_path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::ServerKind;
+
+    fn origin(install_root: &str) -> Origin {
+        Origin {
+            tool_version: crate::TOOL_VERSION.into(),
+            tool_build: crate::BUILD.into(),
+            server: "calliope".into(),
+            site: "Indy".into(),
+            kind: ServerKind::Cic,
+            cic_version: "2016 R1".parse().unwrap(),
+            install_root: install_root.into(),
+            components: vec!["Server Parameters".into()],
+        }
+    }
+
+    #[test]
+    fn the_source_install_root_comes_from_the_manifest_then_the_data_then_the_target() {
+        let target = Identity {
+            server: "helios".into(),
+            site: "Chicago".into(),
+            version: "2023 R3".parse().unwrap(),
+            kind: ServerKind::Cic,
+            install_path: "F:\\I3\\IC".into(),
+        };
+        let mut carrying = Incoming::new("Server Settings");
+        carrying
+            .tree
+            .ensure(layout::II_KEY)
+            .set_value(crate::registry::Value::sz(
+                layout::TARGET_VALUE,
+                "E:\\I3\\IC\\Server\\",
+            ));
+        let incoming = [carrying];
+        let recorded = source_identity(&origin("D:\\I3\\IC"), &incoming, &target);
+        assert_eq!(recorded.install_path, "D:\\I3\\IC");
+        let from_data = source_identity(&origin(""), &incoming, &target);
+        assert_eq!(from_data.install_path, "E:\\I3\\IC");
+        let neither = source_identity(&origin(""), &[], &target);
+        assert_eq!(neither.install_path, "F:\\I3\\IC");
     }
 }

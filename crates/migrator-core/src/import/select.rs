@@ -147,6 +147,7 @@ mod tests {
             site: "Indy".into(),
             kind: ServerKind::Cic,
             cic_version: "2016 R1".parse().unwrap(),
+            install_root: String::new(),
             components: components.iter().map(|c| c.to_string()).collect(),
         }
     }

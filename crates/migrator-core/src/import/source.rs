@@ -30,6 +30,8 @@ pub struct Origin {
     pub kind: ServerKind,
     /// The source server's release.
     pub cic_version: CicVersion,
+    /// The source server's Windows install root; empty when the archive does not record it.
+    pub install_root: String,
     /// The components the archive holds, in its order.
     pub components: Vec<String>,
 }

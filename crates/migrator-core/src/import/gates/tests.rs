@@ -35,6 +35,7 @@ fn case(mode: Mode) -> Case {
         site: target.site.clone(),
         kind: target.kind,
         cic_version: target.version,
+        install_root: target.install_path.clone(),
         components: vec!["Users".into(), "Workgroups".into()],
     };
     Case {
