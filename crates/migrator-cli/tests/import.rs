@@ -567,6 +567,71 @@ fn a_crafted_archive_with_a_climbing_entry_writes_nothing() {
         .exists());
 }
 
+#[test]
+fn a_damaged_component_blocks_only_its_own_import() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    // Flip a byte in the middle of the Interaction Attendant component's entry.
+    let (entry, range) = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+        let manifest: Json =
+            serde_json::from_reader(zip.by_name("manifest.json").unwrap()).unwrap();
+        let entry = manifest["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Interaction Attendant")
+            .unwrap()["entry"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let data = zip.by_name(&entry).unwrap();
+        let start = data.data_start().unwrap();
+        (entry, start..start + data.compressed_size())
+    };
+    let mut bytes = std::fs::read(&archive).unwrap();
+    bytes[((range.start + range.end) / 2) as usize] ^= 0x20;
+    std::fs::write(&archive, bytes).unwrap();
+    change_people(&image, false);
+    let before = snapshot(&image);
+
+    let all = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert_eq!(all.status.code(), Some(6), "{}", stderr(&all));
+    let message = stderr(&all);
+    assert!(
+        message.contains(&format!("Interaction Attendant ({entry})")),
+        "{message}"
+    );
+    assert!(
+        message.contains("--nodes: ") && message.contains("Users"),
+        "{message}"
+    );
+    assert_eq!(snapshot(&image), before, "nothing imported");
+
+    let users = lab.import(
+        &archive,
+        &image,
+        &lab.path("x2"),
+        &["--mode", "recovery", "--nodes", "Users", "--json"],
+    );
+    assert_eq!(users.status.code(), Some(1), "{}", stderr(&users));
+    let report = json(&users);
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Interaction Attendant") && w.contains("not imported")),
+        "{warnings:?}"
+    );
+    assert_ne!(snapshot(&image), before, "the users are back");
+}
+
 /// An archive of one component "Handlers" whose inner ZIP holds `entry`, with a manifest
 /// that matches it, as if migrator had written it.
 fn crafted(path: &Path, entry: &str) -> PathBuf {

@@ -135,7 +135,7 @@ pub fn run_with_fault(
     };
     let archive = run.archive.clone();
     run.stage(Stage::OpenVerify, &archive, |_| source.verify(progress))?;
-    let prepared = run.stage(Stage::Gates, "", |run| run.gates(source.origin()))?;
+    let prepared = run.stage(Stage::Gates, "", |run| run.gates(&*source))?;
     let folder = request.extract_to.display().to_string();
     let mut incoming = run.stage(Stage::Extract, &folder, |run| {
         run.extract(source, &prepared.chosen.components)

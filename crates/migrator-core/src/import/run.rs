@@ -97,14 +97,16 @@ impl Run<'_> {
         result
     }
 
-    /// Reads the target, chooses the components, checks every gate, then takes the lock
-    /// (with `--plan`, only checks that nobody holds it).
-    pub fn gates(&mut self, origin: &Origin) -> Result<Prepared> {
+    /// Reads the target, chooses the components (refusing damaged ones), checks every gate,
+    /// then takes the lock (with `--plan`, only checks that nobody holds it).
+    pub fn gates(&mut self, source: &dyn Source) -> Result<Prepared> {
         let request = self.request;
+        let origin = source.origin();
         let image = ServerImage::open(&request.server)?;
         let tree = image.load_registry()?;
         let target = server::identity(&tree, image.registry_file())?;
         let chosen = select::choose(origin, &request.nodes)?;
+        let damage = source.damage(&chosen.components)?;
         let input = GateInput {
             origin,
             tool: &ToolRelease::current(),
@@ -118,7 +120,8 @@ impl Run<'_> {
             map_site: &request.map_site,
             force: request.force,
         };
-        let warnings = gates::check(&input)?;
+        let mut warnings = gates::check(&input)?;
+        warnings.extend(damage);
         let lock = match request.plan_only {
             true => ImportLock::check_free(&image).map(|()| None)?,
             false => Some(ImportLock::acquire(&image, "import")?),

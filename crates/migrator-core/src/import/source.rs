@@ -44,12 +44,23 @@ pub trait Source {
     /// What the archive says about where it came from.
     fn origin(&self) -> &Origin;
 
-    /// Checks every component's integrity.
+    /// Checks every component's integrity and keeps what it found for [`Source::damage`].
     ///
     /// # Errors
     ///
-    /// `ErrorKind::DamagedArchive` naming the damaged component.
+    /// `ErrorKind::DamagedArchive` when the archive as a whole cannot be checked.
     fn verify(&mut self, progress: &dyn Progress) -> Result<()>;
+
+    /// After [`Source::verify`]: refuses when any of `components` is damaged, and returns a
+    /// warning for each other damaged component, which is then simply not imported.
+    ///
+    /// # Errors
+    ///
+    /// `ErrorKind::DamagedArchive` naming every damaged component among `components`.
+    fn damage(&self, components: &[String]) -> Result<Vec<String>> {
+        let _ = components;
+        Ok(Vec::new())
+    }
 
     /// Extracts `components` into `dir` and reads each into an [`Incoming`]. Nothing is
     /// written when any entry would land outside `dir`.
