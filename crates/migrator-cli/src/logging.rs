@@ -212,25 +212,7 @@ fn names_a_password(option: &str) -> bool {
         return false;
     }
     ["pass", "pwd", "pw"].iter().any(|part| name.contains(part))
-        || edit_distance(name, "password") <= 2
-}
-
-/// The number of single-character insertions, deletions and substitutions from `a` to `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+        || migrator_core::text::edit_distance(name, "password") <= 2
 }
 
 /// A run id: the local start time and four hex digits that tell apart runs of one second.

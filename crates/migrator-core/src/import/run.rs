@@ -477,16 +477,7 @@ mod tests {
     use crate::server::ServerKind;
 
     fn origin(install_root: &str) -> Origin {
-        Origin {
-            tool_version: crate::TOOL_VERSION.into(),
-            tool_build: crate::BUILD.into(),
-            server: "calliope".into(),
-            site: "Indy".into(),
-            kind: ServerKind::Cic,
-            cic_version: "2016 R1".parse().unwrap(),
-            install_root: install_root.into(),
-            components: vec!["Server Parameters".into()],
-        }
+        super::super::fixture::calliope_origin(&["Server Parameters"], install_root)
     }
 
     #[test]

@@ -137,19 +137,9 @@ fn pull_in(origin: &Origin, chosen: &mut Chosen) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::ServerKind;
 
     fn origin(components: &[&str]) -> Origin {
-        Origin {
-            tool_version: crate::TOOL_VERSION.into(),
-            tool_build: crate::BUILD.into(),
-            server: "calliope".into(),
-            site: "Indy".into(),
-            kind: ServerKind::Cic,
-            cic_version: "2016 R1".parse().unwrap(),
-            install_root: String::new(),
-            components: components.iter().map(|c| c.to_string()).collect(),
-        }
+        crate::import::fixture::calliope_origin(components, "")
     }
 
     #[test]
