@@ -46,7 +46,7 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
-    let survey = restore::survey(image)?;
+    let survey = restore::survey_checked(image)?;
     let points = &survey.points;
     if as_json {
         let rows: Vec<serde_json::Value> = points.iter().rev().map(point_json).collect();

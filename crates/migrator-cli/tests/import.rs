@@ -541,6 +541,80 @@ fn a_damaged_restore_point_is_listed_and_the_others_stay_usable() {
 }
 
 #[test]
+fn a_restore_point_naming_paths_outside_the_server_is_damaged_and_never_used() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let fresh = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(fresh.status.code(), Some(2), "{}", stderr(&fresh));
+    assert!(
+        stderr(&fresh).contains("has no restore point"),
+        "{}",
+        stderr(&fresh)
+    );
+    assert!(
+        stderr(&fresh).contains("nothing to roll back"),
+        "{}",
+        stderr(&fresh)
+    );
+
+    let archive = lab.export(&image, &[]);
+    change_people(&image, true);
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let folder = json(&list)["restore_points"][0]["folder"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let manifest = Path::new(&folder).join("restore-point/restore-point.json");
+    let original = std::fs::read(&manifest).unwrap();
+    let victim = lab.path("victim.txt");
+    std::fs::write(&victim, "not the server's").unwrap();
+    let before = snapshot(&image);
+
+    for escape in [
+        "..\\..\\..\\..\\victim.txt",
+        "../../../../victim.txt",
+        "C:\\victim.txt",
+    ] {
+        let mut point: Json = serde_json::from_slice(&original).unwrap();
+        point["created_files"]
+            .as_array_mut()
+            .unwrap()
+            .push(Json::from(escape));
+        std::fs::write(&manifest, serde_json::to_vec(&point).unwrap()).unwrap();
+        let listed = lab.run(&["rollback", "--server", s(&image), "--list"]);
+        assert_eq!(listed.status.code(), Some(1), "{}", stderr(&listed));
+        assert!(stdout(&listed).contains("damaged"), "{}", stdout(&listed));
+        let refused = lab.run(&["rollback", "--server", s(&image)]);
+        assert_eq!(
+            refused.status.code(),
+            Some(4),
+            "{escape}: {}",
+            stderr(&refused)
+        );
+        assert!(stderr(&refused).contains("damaged"), "{}", stderr(&refused));
+        assert!(victim.exists(), "{escape}");
+        assert_eq!(snapshot(&image), before, "{escape}");
+    }
+
+    // A saved copy that no longer matches its SHA-256 shows in the list as well.
+    std::fs::write(&manifest, &original).unwrap();
+    let copy = Path::new(&folder).join("restore-point/registry.reg");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    bytes[100] ^= 0x20;
+    std::fs::write(&copy, bytes).unwrap();
+    let listed = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let listed = json(&listed);
+    assert_eq!(
+        listed["restore_points"].as_array().unwrap().len(),
+        0,
+        "{listed:#}"
+    );
+    assert_eq!(listed["damaged"].as_array().unwrap().len(), 1, "{listed:#}");
+}
+
+#[test]
 fn a_crafted_archive_with_a_climbing_entry_writes_nothing() {
     let lab = Lab::new();
     let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");

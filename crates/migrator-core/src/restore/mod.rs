@@ -369,6 +369,16 @@ pub fn survey(image: &ServerImage) -> Result<Survey> {
                     problem: error.message().to_string(),
                 }),
             }
+        } else if dir.join(POINT_DIR).is_dir() {
+            // Taking it was cut short (its manifest comes last), or the manifest was removed.
+            survey.damaged.push(DamagedPoint {
+                name: file_name(&dir),
+                problem: format!(
+                    "restore point {} is incomplete: it has no {MANIFEST_FILE}",
+                    dir.join(POINT_DIR).display()
+                ),
+                path: manifest,
+            });
         } else if dir.join(NO_POINT_MARKER).is_file() {
             survey.unprotected.push(file_name(&dir));
         }
@@ -380,6 +390,30 @@ pub fn survey(image: &ServerImage) -> Result<Survey> {
     });
     survey.damaged.sort_by(|a, b| a.name.cmp(&b.name));
     survey.unprotected.sort();
+    Ok(survey)
+}
+
+/// As [`survey`], and every saved copy of each restore point is checked against its SHA-256
+/// too: a point with a damaged copy is listed as damaged.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the runs folder cannot be read.
+pub fn survey_checked(image: &ServerImage) -> Result<Survey> {
+    let mut survey = survey(image)?;
+    let mut sound = Vec::with_capacity(survey.points.len());
+    for point in survey.points {
+        match rollback::verify_copies(&point) {
+            Ok(()) => sound.push(point),
+            Err(error) => survey.damaged.push(DamagedPoint {
+                name: point.manifest.name.clone(),
+                path: point.point_dir().join(MANIFEST_FILE),
+                problem: error.message().to_string(),
+            }),
+        }
+    }
+    survey.points = sound;
+    survey.damaged.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(survey)
 }
 
@@ -442,15 +476,40 @@ pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
 fn load(dir: &Path) -> Result<RestorePoint> {
     let path = dir.join(POINT_DIR).join(MANIFEST_FILE);
     let text = fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
-    let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| {
+    let damaged = |what: String| {
         Error::new(
-            ErrorKind::Input,
-            format!("restore point {} is damaged: {e}", path.display()),
+            ErrorKind::Refused,
+            format!("restore point {} is damaged: {what}", path.display()),
         )
-        .with_hint("Choose another restore point with `migrator rollback --list`.")
-    })?;
+        .with_hint(
+            "Nothing was changed. Choose another restore point with `migrator rollback --list`.",
+        )
+    };
+    let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| damaged(e.to_string()))?;
+    if let Some(escaping) = escaping_path(&manifest) {
+        return Err(damaged(format!(
+            "it names {escaping:?}, which is not a path inside the install tree"
+        )));
+    }
     Ok(RestorePoint {
         dir: dir.to_path_buf(),
         manifest,
     })
+}
+
+/// The first file or folder path of `manifest` that would not stay inside the install tree:
+/// every one must be relative, made of plain names only (no `..`, `.`, drive or root).
+fn escaping_path(manifest: &Manifest) -> Option<&str> {
+    let stays_inside = |relative: &str| {
+        relative
+            .split(['\\', '/'])
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains(':'))
+    };
+    manifest
+        .overwritten
+        .iter()
+        .map(|file| file.path.as_str())
+        .chain(manifest.created_files.iter().map(String::as_str))
+        .chain(manifest.created_dirs.iter().map(String::as_str))
+        .find(|path| !stays_inside(path))
 }

@@ -62,16 +62,7 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
             .rev()
             .find(|p| p.manifest.rolled_back.is_none())
             .cloned()
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Usage,
-                    format!(
-                        "server image {} has no restore point left to roll back to",
-                        image.dir().display()
-                    ),
-                )
-                .with_hint("Every import there was rolled back already; see `--list`.")
-            })?,
+            .ok_or_else(|| nothing_to_roll_back(image, &survey))?,
     };
     if let Some(when) = &target.manifest.rolled_back {
         return Err(Error::new(
@@ -123,10 +114,16 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
             .collect(),
         ..Rollback::default()
     };
-    let newer_first = points
+    let newer_first: Vec<&RestorePoint> = points
         .iter()
         .rev()
-        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name);
+        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name)
+        .collect();
+    // Every point of the chain is checked before the first is used, so that a damaged one
+    // cannot stop the chain half-way.
+    for point in &newer_first {
+        verify_copies(point)?;
+    }
     for point in newer_first {
         let step = rollback(image, point)?;
         done.registry_restored |= step.registry_restored;
@@ -138,6 +135,43 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
     Ok(done)
 }
 
+/// Why there is no default restore point: none was ever taken, the only ones are damaged, or
+/// every one was used already.
+fn nothing_to_roll_back(image: &ServerImage, survey: &super::Survey) -> Error {
+    let server = image.dir().display();
+    let (message, hint) = match (&survey.damaged[..], survey.points.is_empty()) {
+        ([], true) => (
+            format!("server image {server} has no restore point"),
+            match survey.unprotected.is_empty() {
+                true => "An import takes one unless --no-restore-point is given; there is \
+                         nothing to roll back."
+                    .to_string(),
+                false => format!(
+                    "The imports made there took none ({}): they cannot be rolled back.",
+                    survey.unprotected.join(", ")
+                ),
+            },
+        ),
+        ([], false) => (
+            format!("server image {server} has no restore point left to roll back to"),
+            "Every import there was rolled back already; see `--list`.".to_string(),
+        ),
+        (damaged, _) => {
+            let names: Vec<&str> = damaged.iter().map(|d| d.name.as_str()).collect();
+            return Error::new(
+                ErrorKind::Refused,
+                format!(
+                    "server image {server} has no usable restore point left: {} is damaged ({})",
+                    names.join(", "),
+                    damaged[0].problem
+                ),
+            )
+            .with_hint("Nothing was changed. Restore the server from a backup, or see `--list`.");
+        }
+    };
+    Error::new(ErrorKind::Usage, message).with_hint(hint)
+}
+
 /// Rolls `image` back to `point`. The caller holds the import lock.
 ///
 /// # Errors
@@ -145,13 +179,20 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
 /// As [`rollback_image`].
 pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     let saved = point.point_dir();
-    verify_copies(point, &saved)?;
+    verify_copies(point)?;
     let install = image.install_dir();
     let manifest = &point.manifest;
     let mut done = Rollback {
         point: manifest.name.clone(),
         ..Rollback::default()
     };
+    let inside = Inside::new(&install);
+    for file in &manifest.overwritten {
+        inside.check(&file.path)?;
+    }
+    for relative in &manifest.created_files {
+        inside.check(relative)?;
+    }
     for file in &manifest.overwritten {
         let copy = saved.join(FILES_DIR).join(relative_path(&file.path));
         put_back(&copy, &install.join(relative_path(&file.path)))?;
@@ -170,11 +211,63 @@ pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     }
     done.registry_restored =
         restore_registry(image, &saved.join(REGISTRY_COPY), &manifest.registry)?;
-    mark_rolled_back(point)?;
+    // The server is back; only the record of it can fail now (a full disk).
+    if let Err(error) = mark_rolled_back(point) {
+        done.warnings.push(format!(
+            "the server is back as before the import, but recording that in the restore point \
+             failed ({}); `--list` still shows {} as not rolled back: do not roll back to it \
+             again",
+            error.message(),
+            manifest.name
+        ));
+    }
     Ok(done)
 }
 
-fn verify_copies(point: &RestorePoint, saved: &Path) -> Result<()> {
+/// The install tree as the file system resolves it, to keep a rollback's writes and removals
+/// inside it even where a folder on the way has become a link to elsewhere.
+struct Inside {
+    install: std::path::PathBuf,
+    resolved: std::path::PathBuf,
+}
+
+impl Inside {
+    fn new(install: &Path) -> Inside {
+        Inside {
+            install: install.to_path_buf(),
+            resolved: fs::canonicalize(install).unwrap_or_else(|_| install.to_path_buf()),
+        }
+    }
+
+    /// Refuses an install-relative path whose existing folders lead outside the install tree.
+    fn check(&self, relative: &str) -> Result<()> {
+        let path = self.install.join(relative_path(relative));
+        let mut existing = path.parent();
+        while let Some(dir) = existing {
+            if let Ok(resolved) = fs::canonicalize(dir) {
+                if resolved.starts_with(&self.resolved) {
+                    return Ok(());
+                }
+                return Err(Error::new(
+                    ErrorKind::Refused,
+                    format!(
+                        "the restore point's file {relative} leads outside the install tree {} \
+                         (through the link {})",
+                        self.install.display(),
+                        dir.display()
+                    ),
+                )
+                .with_hint("Nothing was changed. Remove the link, then roll back again."));
+            }
+            existing = dir.parent();
+        }
+        Ok(())
+    }
+}
+
+/// Checks every saved copy of `point` against its SHA-256.
+pub(super) fn verify_copies(point: &RestorePoint) -> Result<()> {
+    let saved = point.point_dir();
     let manifest = &point.manifest;
     check_copy(&saved.join(REGISTRY_COPY), &manifest.registry)?;
     for file in &manifest.overwritten {
