@@ -82,7 +82,7 @@ enum ModeArg {
 
 /// Runs the import (or the plan) and prints the outcome.
 pub fn run(args: Args) -> Result<u8> {
-    crate::progress::protect_server_changes();
+    crate::progress::protect_server_changes(true);
     let password = args.password.resolve()?;
     let mut source = ArchiveSource::open(&args.file, password.as_ref())?;
     let request = request(&args);

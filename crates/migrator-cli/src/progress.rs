@@ -25,9 +25,16 @@ const INTERRUPT_EXIT: i32 = 130;
 /// quitting, which would leave the image half changed and its lock behind.
 static CHANGING_SERVER: AtomicBool = AtomicBool::new(false);
 
-/// Marks this run as one that changes a server image (import, rollback, resolve-parameters).
-pub fn protect_server_changes() {
+/// Set by runs that cannot stop part-way once they have started (rollback): Ctrl-C only says
+/// so.
+static UNSTOPPABLE: AtomicBool = AtomicBool::new(false);
+
+/// Marks this run as one that changes a server image (import, rollback, resolve-parameters);
+/// `stoppable` when it stops cleanly at Ctrl-C (an import rolls back), not when it can only
+/// finish what it started.
+pub fn protect_server_changes(stoppable: bool) {
     CHANGING_SERVER.store(true, Ordering::Relaxed);
+    UNSTOPPABLE.store(!stoppable, Ordering::Relaxed);
     install_interrupt_handler();
 }
 
@@ -208,6 +215,13 @@ fn install_interrupt_handler() {
     INTERRUPTED.get_or_init(|| {
         let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
         let handler = move || {
+            if UNSTOPPABLE.load(Ordering::Relaxed) {
+                eprintln!(
+                    "\nthis cannot stop half-way without leaving the server image half changed: \
+                     it finishes in a moment, please wait"
+                );
+                return;
+            }
             if flag.swap(true, Ordering::Relaxed) {
                 if CHANGING_SERVER.load(Ordering::Relaxed) {
                     eprintln!(

@@ -32,7 +32,7 @@ pub struct Args {
 
 /// Rolls back, or lists the restore points.
 pub fn run(args: Args) -> Result<u8> {
-    crate::progress::protect_server_changes();
+    crate::progress::protect_server_changes(false);
     let image = ServerImage::open(&args.server)?;
     if args.list {
         return list(&image, args.json);

@@ -139,6 +139,14 @@ pub fn apply(
             return applied;
         }
     }
+    // The last chance to stop: the registry is written in one go.
+    if options.progress.cancelled() && applied.failure.is_none() {
+        let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
+        note_failure(&mut applied, "registry", "the registry file".into(), error);
+        applied.cancelled = true;
+        options.progress.end_phase();
+        return applied;
+    }
     if plan.writes_registry() {
         store_registry(image, &tree, plan, &options, &mut applied);
     }

@@ -222,12 +222,18 @@ impl Run<'_> {
         })
     }
 
-    /// `--plan`: hands the plan back; nothing was written to the server, and what was
-    /// extracted for planning is removed again.
-    pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+    /// Removes what this run extracted and rewrote: after `--plan`, and when the run ends
+    /// before any change to the server (no decrypted data is left behind for nothing).
+    pub fn discard_scratch(&self) {
         for folder in self.scratch.iter().rev() {
             let _ = fs::remove_dir_all(folder);
         }
+    }
+
+    /// `--plan`: hands the plan back; nothing was written to the server, and what was
+    /// extracted for planning is removed again.
+    pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+        self.discard_scratch();
         Outcome::Planned(Box::new(Planned {
             archive: self.archive,
             server: prepared.target.server,
@@ -245,9 +251,49 @@ impl Run<'_> {
     pub fn execute(
         mut self,
         mut prepared: Prepared,
-        planning: Planning,
+        mut planning: Planning,
         fault: Option<&FaultHook>,
     ) -> Result<Outcome> {
+        let point = self
+            .before_first_change(&prepared, &planning)
+            .inspect_err(|_| self.discard_scratch())?;
+        let (folder, point) = point;
+        // The plan no longer needs the target as loaded: apply works on it in place.
+        let tree = std::mem::take(&mut prepared.tree);
+        let image = &prepared.image;
+        let applied = self.stage(Stage::Apply, "", |run| {
+            let options = ApplyOptions {
+                progress: run.progress,
+                fault,
+                stop_at_failure: point.is_some(),
+            };
+            Ok(apply::apply(image, tree, &planning.plan, options))
+        })?;
+        if self.progress.cancelled() && applied.failure.is_none() {
+            planning.warnings.push(
+                "Ctrl-C came after the import had written everything, so it was not undone; \
+                 `migrator rollback` undoes it"
+                    .to_string(),
+            );
+        }
+        let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
+        let shown = folder.display().to_string();
+        self.stage(Stage::Report, &shown, |run| {
+            report.stages = run.stages.clone();
+            report.write(&folder, run.request.per_item_report)
+        })?;
+        report.stages = self.stages;
+        drop(prepared.lock);
+        Ok(Outcome::Imported(Box::new(report)))
+    }
+
+    /// Everything before the first change: a last check for Ctrl-C, the run's folder, and the
+    /// restore point (or the mark of an import without one).
+    fn before_first_change(
+        &mut self,
+        prepared: &Prepared,
+        planning: &Planning,
+    ) -> Result<(PathBuf, Option<RestorePoint>)> {
         if self.progress.cancelled() {
             return Err(
                 Error::new(ErrorKind::Cancelled, "import cancelled before any change")
@@ -263,26 +309,7 @@ impl Run<'_> {
         if point.is_none() && !planning.plan.is_empty() {
             restore::mark_unprotected(&folder, &self.archive)?;
         }
-        // The plan no longer needs the target as loaded: apply works on it in place.
-        let tree = std::mem::take(&mut prepared.tree);
-        let image = &prepared.image;
-        let applied = self.stage(Stage::Apply, "", |run| {
-            let options = ApplyOptions {
-                progress: run.progress,
-                fault,
-                stop_at_failure: point.is_some(),
-            };
-            Ok(apply::apply(image, tree, &planning.plan, options))
-        })?;
-        let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
-        let shown = folder.display().to_string();
-        self.stage(Stage::Report, &shown, |run| {
-            report.stages = run.stages.clone();
-            report.write(&folder, run.request.per_item_report)
-        })?;
-        report.stages = self.stages;
-        drop(prepared.lock);
-        Ok(Outcome::Imported(Box::new(report)))
+        Ok((folder, point))
     }
 
     fn restore_point(
