@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleLog};
 use crate::layout;
 use crate::progress::Progress;
-use crate::registry::RegTree;
+use crate::registry::{same_name, RegTree};
 use crate::restore::{self, RestorePoint, Rollback};
 use crate::rules::{self, RuleContext, RuleOptions};
 use crate::server::{self, Identity, ServerImage};
@@ -26,7 +26,7 @@ use super::plan::{self, ActionKind, Plan};
 use super::report::{self, FailureReport, Report, StageTime, Status};
 use super::select::{self, Chosen};
 use super::source::{Origin, Source};
-use super::{Outcome, Planned, Request, Stage};
+use super::{Mode, Outcome, Planned, Request, Stage};
 
 /// What the gates stage established.
 pub(super) struct Prepared {
@@ -56,6 +56,8 @@ pub(super) struct Ruled {
     pub log: RuleLog,
     /// The steps left to the administrator.
     pub checklist: Checklist,
+    /// Mappings that had nothing to rename.
+    pub warnings: Vec<String>,
 }
 
 /// What the plan stage hands on.
@@ -184,6 +186,7 @@ impl Run<'_> {
         let target = prepared.target.clone();
         let tree = &prepared.tree;
         let ctx = RuleContext::new(request.mode, source, target, tree, &install, &work, options)?;
+        let warnings = unused_mappings(request, origin, incoming)?;
         let mut log = RuleLog::default();
         let applied = rules::apply_all(&ctx, incoming, &mut log);
         // Only rules that rewrite files leave something in the work folder.
@@ -195,7 +198,11 @@ impl Run<'_> {
             archive_source::apply_policy(component, ctx.site(), ctx.server());
         }
         let checklist = checklist::build(&ctx, incoming, &log);
-        Ok(Ruled { log, checklist })
+        Ok(Ruled {
+            log,
+            checklist,
+            warnings,
+        })
     }
 
     /// Compares the incoming data with the target.
@@ -213,6 +220,7 @@ impl Run<'_> {
         };
         let plan = plan::build(target, incoming, &ruled.log, self.request.mode)?;
         let mut warnings = prepared.warnings.clone();
+        warnings.extend(ruled.warnings);
         warnings.extend(plan_warnings(&plan, &ruled.log));
         Ok(Planning {
             plan,
@@ -473,6 +481,37 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
         .iter()
         .map(|u| format!("{}: the old name {:?} is left as it is", u.path, u.name));
     kept.chain(unresolved).collect()
+}
+
+/// A warning for each `--map-server` mapping of a server other than the archive's own whose
+/// old name no imported data holds: it renamed nothing, most likely through a typing error.
+fn unused_mappings(
+    request: &Request,
+    origin: &Origin,
+    incoming: &[Incoming],
+) -> Result<Vec<String>> {
+    let others: Vec<&str> = request
+        .map_server
+        .iter()
+        .map(|mapping| mapping.old.as_str())
+        .filter(|old| !same_name(old, &origin.server))
+        .collect();
+    if request.mode != Mode::Migration || others.is_empty() {
+        return Ok(Vec::new());
+    }
+    let absent = rules::rename::names_absent(incoming, &others)?;
+    Ok(request
+        .map_server
+        .iter()
+        .filter(|mapping| absent.iter().any(|name| same_name(name, &mapping.old)))
+        .map(|mapping| {
+            format!(
+                "--map-server {}={} renamed nothing: no imported data names a server {} (the \
+                 archive's own server is {}); check the spelling",
+                mapping.old, mapping.new, mapping.old, origin.server
+            )
+        })
+        .collect())
 }
 
 /// The source server as the rules need it. Its install root is the manifest's; an archive
