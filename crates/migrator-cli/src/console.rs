@@ -210,11 +210,23 @@ impl Parsed {
             } else {
                 word
             };
-            let body = word.strip_prefix('-').unwrap_or(word);
+            // The vendor's examples write some switches without their dash (`noprompt`).
+            let body = match word.strip_prefix('-') {
+                Some(body) => body,
+                None if lookup(word.split('=').next().unwrap_or_default()).is_some() => word,
+                None => return Err(stray(&parsed)),
+            };
             let (name, inline) = match body.split_once('=') {
                 Some((name, value)) => (name, Some(value)),
                 None => (body, None),
             };
+            // `-password:VALUE` is a common slip for `-password=VALUE`: never show the value.
+            if let (None, Some((before, _))) = (inline, name.split_once(':')) {
+                return Err(usage(format!(
+                    "-{before}: a switch's value follows = (the value after : is not shown)"
+                ))
+                .with_hint(format!("Write -{before}=VALUE.")));
+            }
             let switch = lookup(name).ok_or_else(|| unknown(name, inline.is_some()))?;
             let value = match (switch.value, inline) {
                 (Takes::Nothing, Some(_)) => {
@@ -412,6 +424,23 @@ fn unknown(name: &str, with_value: bool) -> Error {
     };
     usage(format!("unknown console switch -{name}{value}"))
         .with_hint(format!("The console knows {}.", names.join(", ")))
+}
+
+/// A word that is no switch and no switch's value. It is not shown: it may be a password
+/// separated from its `=` by a space.
+fn stray(parsed: &Parsed) -> Error {
+    let after = match parsed.given.last() {
+        Some((name, Some(value))) if value.is_empty() => format!(" after -{name}="),
+        Some((name, _)) => format!(" after -{name}"),
+        None => String::new(),
+    };
+    usage(format!(
+        "a word{after} is neither a console switch nor a switch's value (it is not shown, as it \
+         may be a password)"
+    ))
+    .with_hint(
+        "Every switch starts with -, and its value follows = with no space: -password=VALUE.",
+    )
 }
 
 fn usage(message: String) -> Error {

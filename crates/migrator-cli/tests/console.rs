@@ -168,6 +168,17 @@ fn console_mistakes_are_usage_errors_with_hints() {
     let text = stderr(&output);
     assert!(text.contains("unknown console switch -pasword"), "{text}");
     assert!(!text.contains("Hunter2Secret"), "{text}");
+    for typed in [
+        &["-export", "-Password:Hunter2Secret"][..],
+        &["-export", "-password=", "Hunter2Secret"][..],
+        &["-export", "Hunter2Secret"][..],
+    ] {
+        let output = migrator(tmp.path()).args(typed).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{typed:?}");
+        let text = stderr(&output);
+        assert!(!text.contains("Hunter2Secret"), "{typed:?}: {text}");
+        assert!(text.contains("hint: "), "{typed:?}: {text}");
+    }
     for log in std::fs::read_dir(&logs).into_iter().flatten() {
         let log = std::fs::read_to_string(log.unwrap().path()).unwrap();
         assert!(!log.contains("Hunter2Secret"), "{log}");

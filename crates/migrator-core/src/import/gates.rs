@@ -1,7 +1,9 @@
 //! The safety checks of an import, all made before anything is written.
 //!
-//! Each refusal is an `ErrorKind::Refused` error whose hint says what to do instead. Checks
-//! that `--force` may override (a Switchover backup server, AdminConfig without Tracker data)
+//! Each refusal is an `ErrorKind::Refused` error whose hint says what to do instead (options
+//! that do not go together, such as mappings in Recovery mode, are `ErrorKind::Usage`).
+//! Checks that `--force` may override (a Migration onto an older release, a mapping to a site
+//! or server the target lacks, a Switchover backup server, AdminConfig without Tracker data)
 //! become warnings in the report when forced. The lock that keeps two imports apart is taken
 //! separately (see [`super::lock`]).
 
@@ -262,12 +264,12 @@ fn older_target(input: &GateInput) -> Option<Error> {
 fn name_mappings(input: &GateInput) -> Result<()> {
     let given = !input.map_server.is_empty() || !input.map_site.is_empty();
     if input.mode == Mode::Recovery && given {
-        return Err(refused(
+        return Err(Error::new(
+            ErrorKind::Usage,
             "--map-server and --map-site rename data in Migration mode; Recovery mode imports \
-             the data under its own names"
-                .into(),
-            "Leave the mappings out, or import with --mode migration.",
-        ));
+             the data under its own names",
+        )
+        .with_hint("Leave the mappings out, or import with --mode migration."));
     }
     let site = &input.origin.site;
     if let Some(mapping) = input.map_site.iter().find(|m| !same_name(&m.old, site)) {

@@ -348,6 +348,11 @@ fn a_site_mapping_must_name_the_archives_site() {
 fn mappings_are_refused_in_recovery_mode() {
     let mut case = case(Mode::Recovery);
     case.map_server = mappings(&["calliope=helios"]);
-    let error = case.refusal();
+    let error = case.check().unwrap_err();
+    assert_eq!(
+        error.kind(),
+        ErrorKind::Usage,
+        "a wrong combination of options"
+    );
     assert!(error.hint().unwrap().contains("--mode migration"));
 }
