@@ -245,7 +245,8 @@ impl Parsed {
 
     fn add(&mut self, switch: &'static Switch, value: Option<String>) -> Result<()> {
         if self.has(switch.name) {
-            return Err(usage(format!("-{} is given twice", switch.name)));
+            return Err(usage(format!("-{} is given twice", switch.name))
+                .with_hint(format!("Give -{} once.", switch.name)));
         }
         if switch.value == Takes::Value && value.as_deref().is_none_or(str::is_empty) {
             return Err(usage(format!("-{} needs a value", switch.name))

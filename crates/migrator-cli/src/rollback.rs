@@ -130,18 +130,26 @@ fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
         done.point
     );
     println!(
-        "registry {}, {} files put back, {} files and {} folders removed",
+        "registry {}, {} put back, {} and {} removed",
         if done.registry_restored {
             "restored"
         } else {
             "unchanged"
         },
-        done.files_restored,
-        done.files_removed,
-        done.dirs_removed
+        counted(done.files_restored, "file"),
+        counted(done.files_removed, "file"),
+        counted(done.dirs_removed, "folder")
     );
     // Part of the result (what the rollback could not undo), so shown even with -q.
     for warning in &done.warnings {
         eprintln!("warning: {warning}");
+    }
+}
+
+/// `1 file`, `2 files`.
+fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }

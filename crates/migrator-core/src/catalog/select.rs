@@ -128,6 +128,13 @@ pub fn select(spec: &str, scope: &Scope) -> Result<Selection> {
     if parts.len() == 1 && parts[0].eq_ignore_ascii_case("all") {
         return Ok(close(available, scope));
     }
+    if parts.iter().any(|part| part.eq_ignore_ascii_case("all")) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{spec:?}: `all` names every component on its own"),
+        )
+        .with_hint("Give either `all` or a list of component names."));
+    }
     let mut chosen = Vec::new();
     let mut wrong = Vec::new();
     for part in parts {

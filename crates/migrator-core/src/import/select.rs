@@ -7,6 +7,7 @@
 
 use crate::catalog::{self, Component, Reason, Scope};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::edit_distance;
 
 use super::order;
 use super::source::Origin;
@@ -89,9 +90,23 @@ fn in_archive(origin: &Origin, name: &str) -> Option<String> {
         .cloned()
 }
 
-/// One error naming every name the archive does not hold, so that all are fixed at once.
+/// One error naming every name the archive does not hold, so that all are fixed at once, each
+/// with the archive's closest name when it looks like a typing error.
 fn missing(origin: &Origin, names: &[&str]) -> Error {
-    let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+    if names.iter().any(|name| name.eq_ignore_ascii_case("all")) {
+        return Error::new(
+            ErrorKind::Usage,
+            "--nodes all names every component on its own",
+        )
+        .with_hint("Give either `all` or a list of component names.");
+    }
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|name| match closest(origin, name) {
+            Some(near) => format!("{name:?} (did you mean {near:?}?)"),
+            None => format!("{name:?}"),
+        })
+        .collect();
     let message = match quoted.as_slice() {
         [one] => format!("the archive has no component {one}"),
         many => format!("the archive has no components {}", many.join(", ")),
@@ -100,6 +115,18 @@ fn missing(origin: &Origin, names: &[&str]) -> Error {
         "Choose among the components it holds: {}.",
         origin.components.join(", ")
     ))
+}
+
+/// The archive's component name closest to `typed`, when it is close enough to be a typo.
+fn closest<'a>(origin: &'a Origin, typed: &str) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    origin
+        .components
+        .iter()
+        .map(|name| (edit_distance(&typed, &name.to_lowercase()), name.as_str()))
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= typed.chars().count().max(3) / 2)
+        .map(|(_, name)| name)
 }
 
 /// Adds what the pull rules require, noting each addition with its reason.
@@ -167,10 +194,17 @@ mod tests {
     #[test]
     fn every_unknown_name_is_named_at_once() {
         let origin = origin(&["Users", "Workgroups"]);
-        let error = choose(&origin, &Nodes::parse("Lines, users, Skils")).unwrap_err();
+        let error = choose(&origin, &Nodes::parse("Lines, users, Wrkgroups")).unwrap_err();
         assert_eq!(
             error.message(),
-            "the archive has no components \"Lines\", \"Skils\""
+            "the archive has no components \"Lines\", \"Wrkgroups\" (did you mean \
+             \"Workgroups\"?)"
+        );
+        let error = choose(&origin, &Nodes::parse("all, Users")).unwrap_err();
+        assert!(
+            error.message().contains("on its own"),
+            "{}",
+            error.message()
         );
     }
 
