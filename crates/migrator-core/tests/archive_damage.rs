@@ -52,6 +52,12 @@ fn a_flipped_byte_in_a_component_names_that_component() {
             "{}",
             error.message()
         );
+        // The password is right: the message never blames it.
+        assert!(
+            !error.message().to_lowercase().contains("password"),
+            "{}",
+            error.message()
+        );
 
         let out = tempfile::tempdir().unwrap();
         let refused = archive.extract_component("Prompts", out.path(), &NoProgress);

@@ -360,7 +360,12 @@ impl std::fmt::Debug for Archive {
 /// What an entry's read error means, in words for the user.
 pub(super) fn read_problem(error: &std::io::Error) -> String {
     let text = error.to_string();
-    if text.to_lowercase().contains("checksum") || text.to_lowercase().contains("hmac") {
+    let lower = text.to_lowercase();
+    if lower.contains("authentication code") {
+        // The password opened the entry (its check passed), so the data itself was altered;
+        // the library's own words would blame the password.
+        "its data fails its authentication code: it was altered after the export".to_string()
+    } else if lower.contains("checksum") || lower.contains("hmac") {
         format!("its data fails its integrity check ({text})")
     } else {
         format!("its data cannot be read ({text})")
