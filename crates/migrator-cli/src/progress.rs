@@ -132,7 +132,11 @@ impl Progress for Renderer {
         let bar = match self.mode {
             Mode::Bars => Some(self.bar(phase, items, bytes)),
             Mode::Lines => {
-                eprintln!("{phase}: {}", amounts(items, bytes));
+                match (items, bytes) {
+                    // A step that counts nothing (a check, the plan) is named only.
+                    (0, 0) => eprintln!("{phase} ..."),
+                    _ => eprintln!("{phase}: {}", amounts(items, bytes)),
+                }
                 None
             }
             Mode::Hidden => None,
@@ -180,11 +184,14 @@ impl Progress for Renderer {
         if matches!(self.mode, Mode::Hidden) {
             return;
         }
-        let done = amounts(
+        let (items, bytes) = (
             self.items_done.load(Ordering::Relaxed),
             self.bytes_done.load(Ordering::Relaxed),
         );
-        eprintln!("{}: done, {done} in {took}", phase.name);
+        match (phase.items, phase.bytes, items, bytes) {
+            (0, 0, 0, 0) => eprintln!("{}: done in {took}", phase.name),
+            _ => eprintln!("{}: done, {} in {took}", phase.name, amounts(items, bytes)),
+        }
     }
 
     fn cancelled(&self) -> bool {
