@@ -503,6 +503,37 @@ fn an_import_without_restore_point_since_blocks_the_rollback_until_forced() {
 }
 
 #[test]
+fn files_changed_after_the_import_are_not_rolled_back_unless_forced() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    let deleted = prompts(&image)[0].clone();
+    std::fs::remove_file(&deleted).unwrap();
+    let before = snapshot(&image);
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(deleted.exists(), "the import brought the prompt back");
+    std::fs::write(&deleted, "recorded again by the administrator").unwrap();
+    let edited = snapshot(&image);
+
+    let refused = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    let name = deleted.file_name().unwrap().to_str().unwrap();
+    assert!(stderr(&refused).contains(name), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    assert_eq!(
+        snapshot(&image),
+        edited,
+        "a refused rollback changes nothing"
+    );
+
+    let forced = lab.run(&["rollback", "--server", s(&image), "--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert!(stderr(&forced).contains(name), "{}", stderr(&forced));
+    assert_eq!(snapshot(&image), before);
+}
+
+#[test]
 fn a_damaged_restore_point_is_listed_and_the_others_stay_usable() {
     let lab = Lab::new();
     let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");

@@ -277,6 +277,14 @@ impl Run<'_> {
             };
             Ok(apply::apply(image, tree, &planning.plan, options))
         })?;
+        if let (None, Some(point)) = (&applied.failure, &point) {
+            if let Err(error) = restore::record_written(image, point) {
+                planning.warnings.push(format!(
+                    "a rollback will not be able to tell files changed after this import: {}",
+                    error.message()
+                ));
+            }
+        }
         if self.progress.cancelled() && applied.failure.is_none() {
             planning.warnings.push(
                 "Ctrl-C came after the import had written everything, so it was not undone; \

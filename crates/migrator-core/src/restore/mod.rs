@@ -35,6 +35,9 @@ pub const MANIFEST_FILE: &str = "restore-point.json";
 pub const REGISTRY_COPY: &str = "registry.reg";
 /// The copies of overwritten files, under their install-relative paths.
 pub const FILES_DIR: &str = "files";
+/// The size and time of every file the import wrote, recorded once it succeeded, so that a
+/// rollback can tell the files someone changed since.
+pub const WRITTEN_FILE: &str = "written.json";
 /// The file that marks a run folder of an import that changed the server without a restore
 /// point (`--no-restore-point`), written before its first change.
 pub const NO_POINT_MARKER: &str = "no-restore-point.txt";
@@ -512,4 +515,78 @@ fn escaping_path(manifest: &Manifest) -> Option<&str> {
         .chain(manifest.created_files.iter().map(String::as_str))
         .chain(manifest.created_dirs.iter().map(String::as_str))
         .find(|path| !stays_inside(path))
+}
+
+/// A file as the import left it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct WrittenFile {
+    /// Install-relative path.
+    path: String,
+    /// Size in bytes.
+    size: u64,
+    /// Last modification, in seconds and nanoseconds since 1970.
+    modified: (u64, u32),
+}
+
+/// The size and time of `relative` now, if it exists.
+fn stamp(install: &Path, relative: &str) -> Option<WrittenFile> {
+    let meta = fs::metadata(install.join(relative_path(relative))).ok()?;
+    let since = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(WrittenFile {
+        path: relative.to_string(),
+        size: meta.len(),
+        modified: (since.as_secs(), since.subsec_nanos()),
+    })
+}
+
+/// Every file the import of `point` created or overwrote.
+fn written_paths(point: &RestorePoint) -> impl Iterator<Item = &str> {
+    let manifest = &point.manifest;
+    manifest
+        .overwritten
+        .iter()
+        .map(|file| file.path.as_str())
+        .chain(manifest.created_files.iter().map(String::as_str))
+}
+
+/// Records, once the import of `point` has succeeded, the size and time of every file it
+/// wrote, so that a rollback can tell which of them someone changed since.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the record cannot be written (the import itself stands).
+pub fn record_written(image: &ServerImage, point: &RestorePoint) -> Result<()> {
+    let install = image.install_dir();
+    let files: Vec<WrittenFile> = written_paths(point)
+        .filter_map(|relative| stamp(&install, relative))
+        .collect();
+    write_atomically(&point.point_dir().join(WRITTEN_FILE), |out| {
+        serde_json::to_writer(out, &files).map_err(io::Error::from)
+    })
+}
+
+/// The files the import of `point` wrote that are different now (install-relative), leaving
+/// out those in `skip`; a point without a record (an import that failed) has none.
+pub(crate) fn changed_since(
+    image: &ServerImage,
+    point: &RestorePoint,
+    skip: &std::collections::HashSet<String>,
+) -> Vec<String> {
+    let Ok(text) = fs::read(point.point_dir().join(WRITTEN_FILE)) else {
+        return Vec::new();
+    };
+    let Ok(files) = serde_json::from_slice::<Vec<WrittenFile>>(&text) else {
+        return Vec::new();
+    };
+    let install = image.install_dir();
+    files
+        .into_iter()
+        .filter(|file| !skip.contains(&file.path))
+        .filter(|file| stamp(&install, &file.path).is_some_and(|now| now != *file))
+        .map(|file| file.path)
+        .collect()
 }

@@ -124,6 +124,29 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
     for point in &newer_first {
         verify_copies(point)?;
     }
+    let changed = changed_files(image, &newer_first);
+    if !changed.is_empty() && !force {
+        let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+        let more = match changed.len() {
+            n if n > shown.len() => format!(" and {} more", n - shown.len()),
+            _ => String::new(),
+        };
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "{} file(s) the import wrote were changed since: {}{more}; rolling back would \
+                 replace or remove them and lose those changes",
+                changed.len(),
+                shown.join(", ")
+            ),
+        )
+        .with_hint(
+            "Nothing was changed. Copy what you want to keep, then run again with --force.",
+        ));
+    }
+    done.warnings.extend(changed.iter().map(|path| {
+        format!("--force given: {path} had been changed since the import; those changes are gone")
+    }));
     for point in newer_first {
         let step = rollback(image, point)?;
         done.registry_restored |= step.registry_restored;
@@ -133,6 +156,18 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
         done.warnings.extend(step.warnings);
     }
     Ok(done)
+}
+
+/// The files the imports of `newer_first` wrote and someone changed since. A file a newer
+/// import of the chain wrote again is judged by that import's record only.
+fn changed_files(image: &ServerImage, newer_first: &[&RestorePoint]) -> Vec<String> {
+    let mut judged = std::collections::HashSet::new();
+    let mut changed = Vec::new();
+    for point in newer_first {
+        changed.extend(super::changed_since(image, point, &judged));
+        judged.extend(super::written_paths(point).map(str::to_string));
+    }
+    changed
 }
 
 /// Why there is no default restore point: none was ever taken, the only ones are damaged, or
