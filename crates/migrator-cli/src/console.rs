@@ -92,8 +92,18 @@ fn lookup(name: &str) -> Option<&'static Switch> {
 
 /// Whether `args` (program name first) is a console command line.
 pub fn is_console_form(args: &[OsString]) -> bool {
-    let Some(first) = args.get(1).and_then(|a| a.to_str()) else {
-        return false;
+    // Ordinary options such as `--log-dir DIR` or `-v` may come before the first switch.
+    let mut words = args.iter().skip(1).map(|a| a.to_str());
+    let first = loop {
+        match words.next().flatten() {
+            Some(word) if is_passthrough(word) => {
+                if passthrough_takes_value(word) {
+                    words.next();
+                }
+            }
+            Some(word) => break word,
+            None => return false,
+        }
     };
     match first.strip_prefix('-') {
         Some(body) if !body.starts_with('-') => {
@@ -182,6 +192,9 @@ impl Parsed {
         while let Some(word) = rest.next() {
             if is_passthrough(word) {
                 parsed.passthrough.push(word.to_owned());
+                if passthrough_takes_value(word) {
+                    parsed.passthrough.extend(rest.next().map(str::to_owned));
+                }
                 continue;
             }
             let joined;
@@ -197,12 +210,24 @@ impl Parsed {
             } else {
                 word
             };
-            let body = word.strip_prefix('-').unwrap_or(word);
+            // The vendor's examples write some switches without their dash (`noprompt`).
+            let body = match word.strip_prefix('-') {
+                Some(body) => body,
+                None if lookup(word.split('=').next().unwrap_or_default()).is_some() => word,
+                None => return Err(stray(&parsed)),
+            };
             let (name, inline) = match body.split_once('=') {
                 Some((name, value)) => (name, Some(value)),
                 None => (body, None),
             };
-            let switch = lookup(name).ok_or_else(|| unknown(word))?;
+            // `-password:VALUE` is a common slip for `-password=VALUE`: never show the value.
+            if let (None, Some((before, _))) = (inline, name.split_once(':')) {
+                return Err(usage(format!(
+                    "-{before}: a switch's value follows = (the value after : is not shown)"
+                ))
+                .with_hint(format!("Write -{before}=VALUE.")));
+            }
+            let switch = lookup(name).ok_or_else(|| unknown(name, inline.is_some()))?;
             let value = match (switch.value, inline) {
                 (Takes::Nothing, Some(_)) => {
                     return Err(usage(format!("-{} takes no value", switch.name)))
@@ -220,7 +245,8 @@ impl Parsed {
 
     fn add(&mut self, switch: &'static Switch, value: Option<String>) -> Result<()> {
         if self.has(switch.name) {
-            return Err(usage(format!("-{} is given twice", switch.name)));
+            return Err(usage(format!("-{} is given twice", switch.name))
+                .with_hint(format!("Give -{} once.", switch.name)));
         }
         if switch.value == Takes::Value && value.as_deref().is_none_or(str::is_empty) {
             return Err(usage(format!("-{} needs a value", switch.name))
@@ -348,6 +374,11 @@ fn is_passthrough(word: &str) -> bool {
     word.starts_with("--") || matches!(word, "-v" | "-vv" | "-vvv" | "-q")
 }
 
+/// Whether an ordinary option given without `=` takes the next word as its value.
+fn passthrough_takes_value(word: &str) -> bool {
+    word == "--log-dir"
+}
+
 /// Whether a word after a switch without `=` is its value rather than the next switch.
 fn is_separate_value(word: &str) -> bool {
     !word.starts_with('-') && lookup(word.split('=').next().unwrap_or_default()).is_none()
@@ -385,10 +416,32 @@ fn node_list(value: &str) -> Result<String> {
     Ok(names.join(","))
 }
 
-fn unknown(word: &str) -> Error {
+/// The switch is named without its value: a misspelt `-password=` carries a secret.
+fn unknown(name: &str, with_value: bool) -> Error {
     let names: Vec<String> = SWITCHES.iter().map(|s| format!("-{}", s.name)).collect();
-    usage(format!("unknown console switch {word}"))
+    let value = match with_value {
+        true => " (its value is not shown)",
+        false => "",
+    };
+    usage(format!("unknown console switch -{name}{value}"))
         .with_hint(format!("The console knows {}.", names.join(", ")))
+}
+
+/// A word that is no switch and no switch's value. It is not shown: it may be a password
+/// separated from its `=` by a space.
+fn stray(parsed: &Parsed) -> Error {
+    let after = match parsed.given.last() {
+        Some((name, Some(value))) if value.is_empty() => format!(" after -{name}="),
+        Some((name, _)) => format!(" after -{name}"),
+        None => String::new(),
+    };
+    usage(format!(
+        "a word{after} is neither a console switch nor a switch's value (it is not shown, as it \
+         may be a password)"
+    ))
+    .with_hint(
+        "Every switch starts with -, and its value follows = with no space: -password=VALUE.",
+    )
 }
 
 fn usage(message: String) -> Error {

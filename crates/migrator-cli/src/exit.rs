@@ -61,6 +61,11 @@ pub const TABLE: &[(u8, &str, &str)] = &[
         "internal error",
         "a bug in migrator; the log file has the details",
     ),
+    (
+        130,
+        "interrupted",
+        "stopped by Ctrl-C before it finished; what it had written was removed",
+    ),
 ];
 
 /// The exit-code table for `migrator --help`.
@@ -206,7 +211,7 @@ fn log_hint() -> String {
 mod tests {
     use super::*;
 
-    const KINDS: [ErrorKind; 7] = [
+    const KINDS: [ErrorKind; 8] = [
         ErrorKind::Usage,
         ErrorKind::WrongPassword,
         ErrorKind::Refused,
@@ -214,6 +219,7 @@ mod tests {
         ErrorKind::DamagedArchive,
         ErrorKind::Input,
         ErrorKind::Internal,
+        ErrorKind::Cancelled,
     ];
 
     #[test]

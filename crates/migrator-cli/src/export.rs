@@ -73,7 +73,7 @@ fn print_plan(prepared: &PreparedExport) {
         identity.version
     );
     for warning in &prepared.warnings {
-        eprintln!("warning: {warning}");
+        tracing::warn!("{warning}");
     }
     for entry in prepared.selection.pulled_in() {
         if let Reason::PulledIn { by, reason } = &entry.reason {

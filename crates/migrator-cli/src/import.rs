@@ -82,6 +82,7 @@ enum ModeArg {
 
 /// Runs the import (or the plan) and prints the outcome.
 pub fn run(args: Args) -> Result<u8> {
+    crate::progress::protect_server_changes(true);
     let password = args.password.resolve()?;
     let mut source = ArchiveSource::open(&args.file, password.as_ref())?;
     let request = request(&args);
@@ -141,7 +142,20 @@ fn print_report(report: &Report, args: &Args) -> Result<u8> {
     } else {
         print!("{}", report.summary());
         if let Some(folder) = &report.folder {
-            println!("\nReport: {}", folder.join(report::REPORT_TEXT).display());
+            println!(
+                "\nReport:        {}",
+                folder.join(report::REPORT_TEXT).display()
+            );
+            let checklist = folder.join(report::CHECKLIST);
+            if checklist.exists() {
+                println!("Checklist:     {}", checklist.display());
+            }
+            if let Some(point) = &report.restore_point {
+                println!(
+                    "Restore point: {point} (`migrator rollback --server {}` undoes the import)",
+                    args.server.display()
+                );
+            }
         }
     }
     let code = report.exit_code();

@@ -57,20 +57,31 @@ fn print_text(archive: &Archive) {
         println!("site:       {}", m.site);
     }
     println!("version:    {}", m.cic_version);
+    if !m.install_root.is_empty() {
+        println!("installed:  {}", m.install_root);
+    }
     println!("created:    {}", m.created);
     println!(
         "written by: migrator {} (build {}), format {}",
         m.tool_version, m.build, m.format_version
     );
     println!();
+    // The first column is as wide as the longest name, so every row lines up.
+    let width = m
+        .components
+        .iter()
+        .map(|c| c.name.chars().count())
+        .chain(["component".len()])
+        .max()
+        .unwrap_or_default();
     println!(
-        "{:<32} {:>8} {:>8} {:>12}  why",
+        "{:<width$} {:>8} {:>8} {:>12}  why",
         "component", "items", "files", "bytes"
     );
     for c in &m.components {
         let why = c.reason.as_deref().unwrap_or("chosen");
         println!(
-            "{:<32} {:>8} {:>8} {:>12}  {why}",
+            "{:<width$} {:>8} {:>8} {:>12}  {why}",
             c.name, c.items, c.files, c.bytes
         );
     }

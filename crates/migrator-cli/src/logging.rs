@@ -192,15 +192,27 @@ pub fn masked_command_line(args: &[std::ffi::OsString]) -> String {
         }
         let lower = arg.to_ascii_lowercase();
         let name = lower.split('=').next().unwrap_or_default();
-        let is_password = matches!(name, "--password" | "-password");
+        let is_password = name.starts_with('-') && names_a_password(name);
         if is_password && arg.contains('=') {
             shown.push(format!("{}={MASK}", &arg[..name.len()]));
         } else {
-            mask_next = lower == "--password";
+            mask_next = is_password;
             shown.push(arg.into_owned());
         }
     }
     shown.join(" ")
+}
+
+/// Whether an option name (lower case, with its dashes) is or looks like a password option,
+/// misspellings included: the value of a mistyped `-pasword=` is as secret as the right one.
+/// Options naming a password file are not.
+fn names_a_password(option: &str) -> bool {
+    let name = option.trim_start_matches('-');
+    if name.ends_with("file") {
+        return false;
+    }
+    ["pass", "pwd", "pw"].iter().any(|part| name.contains(part))
+        || migrator_core::text::edit_distance(name, "password") <= 2
 }
 
 /// A run id: the local start time and four hex digits that tell apart runs of one second.
@@ -245,6 +257,7 @@ fn install_subscriber(args: &LogArgs, run_id: &str, file: Option<File>) {
         .with_filter(console_filter(args));
     let file_layer = file.map(|file| {
         tracing_subscriber::fmt::layer()
+            .with_ansi(false)
             .event_format(FileFormat {
                 run_id: run_id.to_owned(),
             })
@@ -430,6 +443,24 @@ mod tests {
         assert!(!line.contains("foo"), "{line}");
         assert!(line.contains("--password ********"), "{line}");
         assert!(line.contains("-Password=********"), "{line}");
+    }
+
+    #[test]
+    fn command_line_masks_misspelt_password_switches() {
+        for (typed, secret) in [
+            (&["-pasword=hunter2"][..], "hunter2"),
+            (&["-passwrd", "hunter3"][..], "hunter3"),
+            (&["--paswort=hunter4"][..], "hunter4"),
+            (&["-pwd=hunter5"][..], "hunter5"),
+        ] {
+            let mut args = vec!["migrator", "-import"];
+            args.extend_from_slice(typed);
+            let line = masked_command_line(&os(&args));
+            assert!(!line.contains(secret), "{line}");
+            assert!(line.contains(MASK), "{line}");
+        }
+        let line = masked_command_line(&os(&["migrator", "-server=/srv/x", "-exportFolder=/e"]));
+        assert_eq!(line, "migrator -server=/srv/x -exportFolder=/e");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!
 //! It also turns Ctrl-C into a cancellation the library sees through
 //! [`Progress::cancelled`]: the work stops at its next chunk and removes what it wrote. A
-//! second Ctrl-C ends the process at once.
+//! second Ctrl-C ends the process at once, unless the run changes a server image (see
+//! [`protect_server_changes`]).
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,6 +20,23 @@ static INTERRUPTED: OnceLock<&'static AtomicBool> = OnceLock::new();
 
 /// The exit code of a process ended by a second Ctrl-C, as shells report SIGINT.
 const INTERRUPT_EXIT: i32 = 130;
+
+/// Set by runs that change a server image: a second Ctrl-C then asks to wait instead of
+/// quitting, which would leave the image half changed and its lock behind.
+static CHANGING_SERVER: AtomicBool = AtomicBool::new(false);
+
+/// Set by runs that cannot stop part-way once they have started (rollback): Ctrl-C only says
+/// so.
+static UNSTOPPABLE: AtomicBool = AtomicBool::new(false);
+
+/// Marks this run as one that changes a server image (import, rollback, resolve-parameters);
+/// `stoppable` when it stops cleanly at Ctrl-C (an import rolls back), not when it can only
+/// finish what it started.
+pub fn protect_server_changes(stoppable: bool) {
+    CHANGING_SERVER.store(true, Ordering::Relaxed);
+    UNSTOPPABLE.store(!stoppable, Ordering::Relaxed);
+    install_interrupt_handler();
+}
 
 /// How progress is shown.
 enum Mode {
@@ -114,7 +132,11 @@ impl Progress for Renderer {
         let bar = match self.mode {
             Mode::Bars => Some(self.bar(phase, items, bytes)),
             Mode::Lines => {
-                eprintln!("{phase}: {}", amounts(items, bytes));
+                match (items, bytes) {
+                    // A step that counts nothing (a check, the plan) is named only.
+                    (0, 0) => eprintln!("{phase} ..."),
+                    _ => eprintln!("{phase}: {}", amounts(items, bytes)),
+                }
                 None
             }
             Mode::Hidden => None,
@@ -162,11 +184,14 @@ impl Progress for Renderer {
         if matches!(self.mode, Mode::Hidden) {
             return;
         }
-        let done = amounts(
+        let (items, bytes) = (
             self.items_done.load(Ordering::Relaxed),
             self.bytes_done.load(Ordering::Relaxed),
         );
-        eprintln!("{}: done, {done} in {took}", phase.name);
+        match (phase.items, phase.bytes, items, bytes) {
+            (0, 0, 0, 0) => eprintln!("{}: done in {took}", phase.name),
+            _ => eprintln!("{}: done, {} in {took}", phase.name, amounts(items, bytes)),
+        }
     }
 
     fn cancelled(&self) -> bool {
@@ -197,10 +222,27 @@ fn install_interrupt_handler() {
     INTERRUPTED.get_or_init(|| {
         let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
         let handler = move || {
+            if UNSTOPPABLE.load(Ordering::Relaxed) {
+                eprintln!(
+                    "\nthis cannot stop half-way without leaving the server image half changed: \
+                     it finishes in a moment, please wait"
+                );
+                return;
+            }
             if flag.swap(true, Ordering::Relaxed) {
+                if CHANGING_SERVER.load(Ordering::Relaxed) {
+                    eprintln!(
+                        "\nstill stopping: the server image is being put back in order; \
+                         quitting now would leave it half changed, so please wait"
+                    );
+                    return;
+                }
                 std::process::exit(INTERRUPT_EXIT);
             }
-            eprintln!("\nstopping and cleaning up (Ctrl-C again to quit at once)");
+            match CHANGING_SERVER.load(Ordering::Relaxed) {
+                true => eprintln!("\nstopping at the next safe point and cleaning up"),
+                false => eprintln!("\nstopping and cleaning up (Ctrl-C again to quit at once)"),
+            }
         };
         // Without a handler Ctrl-C still stops the run, only less tidily; nothing to report.
         let _ = ctrlc::set_handler(handler);

@@ -34,6 +34,7 @@ fn parse_keep(text: &str) -> std::result::Result<Keep, String> {
 /// Resolves the pairs of the server in `args.server`. Exits 1 (completed with warnings) when a
 /// run leaves pairs that differ for the administrator to decide.
 pub fn run(args: Args) -> Result<u8> {
+    crate::progress::protect_server_changes(false);
     let image = ServerImage::open(&args.server)?;
     let resolved = resolve_parameters::resolve(&image, args.keep, args.plan)?;
     if args.json {

@@ -19,8 +19,12 @@ pub struct Args {
     /// The restore point (the name `--list` shows); the newest when left out.
     point: Option<String>,
     /// List the restore points instead of rolling back.
-    #[arg(long, conflicts_with = "point")]
+    #[arg(long, conflicts_with_all = ["point", "force"])]
     list: bool,
+    /// Roll back even when an import made since took no restore point (or its restore point
+    /// is damaged): the registry returns to the point, that import's files stay.
+    #[arg(long)]
+    force: bool,
     /// Print JSON for programs.
     #[arg(long)]
     json: bool,
@@ -28,11 +32,12 @@ pub struct Args {
 
 /// Rolls back, or lists the restore points.
 pub fn run(args: Args) -> Result<u8> {
+    crate::progress::protect_server_changes(false);
     let image = ServerImage::open(&args.server)?;
     if args.list {
         return list(&image, args.json);
     }
-    let done = restore::rollback_image(&image, args.point.as_deref())?;
+    let done = restore::rollback_image(&image, args.point.as_deref(), args.force)?;
     print_rollback(&image, &done, args.json);
     Ok(match done.warnings.is_empty() {
         true => exit::SUCCESS,
@@ -41,13 +46,26 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
-    let points = restore::list(image)?;
+    let survey = restore::survey_checked(image)?;
+    let points = &survey.points;
     if as_json {
         let rows: Vec<serde_json::Value> = points.iter().rev().map(point_json).collect();
-        println!("{:#}", json!({ "restore_points": rows }));
-        return Ok(exit::SUCCESS);
+        let damaged: Vec<serde_json::Value> = survey
+            .damaged
+            .iter()
+            .map(|d| json!({ "name": d.name, "manifest": d.path, "problem": d.problem }))
+            .collect();
+        println!(
+            "{:#}",
+            json!({
+                "restore_points": rows,
+                "damaged": damaged,
+                "without_restore_point": survey.unprotected,
+            })
+        );
+        return Ok(list_code(&survey));
     }
-    if points.is_empty() {
+    if points.is_empty() && survey.damaged.is_empty() {
         println!("{} has no restore point", image.dir().display());
     }
     for point in points.iter().rev() {
@@ -66,7 +84,21 @@ fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
             m.created_values.len()
         );
     }
-    Ok(exit::SUCCESS)
+    for damaged in &survey.damaged {
+        println!("{}  damaged: {}", damaged.name, damaged.problem);
+    }
+    for run in &survey.unprotected {
+        println!("{run}  import without a restore point: it cannot be rolled back");
+    }
+    Ok(list_code(&survey))
+}
+
+/// Warnings when a restore point is damaged: the list is complete but one cannot be used.
+fn list_code(survey: &restore::Survey) -> u8 {
+    match survey.damaged.is_empty() {
+        true => exit::SUCCESS,
+        false => exit::WARNINGS,
+    }
 }
 
 fn point_json(point: &RestorePoint) -> serde_json::Value {
@@ -98,17 +130,26 @@ fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
         done.point
     );
     println!(
-        "registry {}, {} files put back, {} files and {} folders removed",
+        "registry {}, {} put back, {} and {} removed",
         if done.registry_restored {
             "restored"
         } else {
             "unchanged"
         },
-        done.files_restored,
-        done.files_removed,
-        done.dirs_removed
+        counted(done.files_restored, "file"),
+        counted(done.files_removed, "file"),
+        counted(done.dirs_removed, "folder")
     );
+    // Part of the result (what the rollback could not undo), so shown even with -q.
     for warning in &done.warnings {
         eprintln!("warning: {warning}");
+    }
+}
+
+/// `1 file`, `2 files`.
+fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }

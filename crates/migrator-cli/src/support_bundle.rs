@@ -84,6 +84,14 @@ fn logs(dir: &Path, since: SystemTime) -> Result<Vec<Item>> {
         }
     }
     found.sort_by_key(|(time, _)| std::cmp::Reverse(*time));
+    if found.len() > MAX_LOGS {
+        tracing::warn!(
+            "{} older logs were left out: the bundle holds the newest {MAX_LOGS} (the others are \
+             in {}; --days narrows the period)",
+            found.len() - MAX_LOGS,
+            dir.display()
+        );
+    }
     Ok(found
         .into_iter()
         .take(MAX_LOGS)

@@ -40,6 +40,7 @@ fn archive(dir: &Path, password: Option<&str>) -> PathBuf {
         site: "Main".into(),
         kind: ServerKind::Cic,
         cic_version: "2019 R2".parse().unwrap(),
+        install_root: String::new(),
         created: chrono::Local.with_ymd_and_hms(2024, 3, 7, 9, 5, 2).unwrap(),
     };
     let password = password.map(|p| SecretString::from(p.to_string()));

@@ -152,6 +152,51 @@ fn console_mistakes_are_usage_errors_with_hints() {
         "{text}"
     );
     assert!(text.contains("\nhint: "), "{text}");
+
+    // A misspelt password switch is named without its value, on the console and in the log.
+    let logs = tmp.path().join("logs");
+    let output = migrator(tmp.path())
+        .args([
+            "--log-dir",
+            logs.to_str().unwrap(),
+            "-export",
+            "-pasword=Hunter2Secret",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("unknown console switch -pasword"), "{text}");
+    assert!(!text.contains("Hunter2Secret"), "{text}");
+    for typed in [
+        &["-export", "-Password:Hunter2Secret"][..],
+        &["-export", "-password=", "Hunter2Secret"][..],
+        &["-export", "Hunter2Secret"][..],
+    ] {
+        let output = migrator(tmp.path()).args(typed).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{typed:?}");
+        let text = stderr(&output);
+        assert!(!text.contains("Hunter2Secret"), "{typed:?}: {text}");
+        assert!(text.contains("hint: "), "{typed:?}: {text}");
+    }
+    for log in std::fs::read_dir(&logs).into_iter().flatten() {
+        let log = std::fs::read_to_string(log.unwrap().path()).unwrap();
+        assert!(!log.contains("Hunter2Secret"), "{log}");
+    }
+    // Ordinary options may come first, with their values as separate words.
+    let output = migrator(tmp.path())
+        .args([
+            "--log-dir",
+            logs.to_str().unwrap(),
+            "-v",
+            "-export",
+            "noprompt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(text.contains("the console export needs -server"), "{text}");
 }
 
 #[test]

@@ -282,6 +282,45 @@ fn a_running_service_gives_a_warning_and_the_export_goes_ahead() {
 }
 
 #[test]
+fn an_image_without_install_tree_or_in_the_middle_of_an_import_is_not_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = cic_image(&dir.path().join("calliope"));
+    let out = dir.path().join("out");
+
+    let lock = image.join("I3/IC/Migrator/import.lock");
+    fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    fs::write(&lock, "{}").unwrap();
+    let output = export(&image, &out, &[]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("import.lock"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(archives(&out).is_empty());
+
+    fs::remove_dir_all(image.join("I3")).unwrap();
+    let output = export(&image, &out, &[]);
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no install tree"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(archives(&out).is_empty());
+}
+
+#[test]
+fn quiet_hides_the_warnings_of_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = cic_image(&dir.path().join("calliope"));
+    fs::write(image.join("service.running"), "").unwrap();
+    let output = export(&image, &dir.path().join("out"), &["-q", "--nodes", "Mail"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+}
+
+#[test]
 fn a_failed_export_leaves_no_partial_file() {
     let dir = tempfile::tempdir().unwrap();
     let image = cic_image(&dir.path().join("calliope"));

@@ -456,6 +456,196 @@ fn rollback_to_an_older_point_undoes_the_later_imports_and_never_runs_twice() {
 }
 
 #[test]
+fn an_import_without_restore_point_since_blocks_the_rollback_until_forced() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    change_people(&image, true);
+    let first = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // The second import brings back deleted prompts and takes no restore point.
+    let deleted = prompts(&image)[0].clone();
+    std::fs::remove_file(&deleted).unwrap();
+    let second = lab.import(
+        &archive,
+        &image,
+        &lab.path("x2"),
+        &["--mode", "recovery", "--no-restore-point"],
+    );
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(deleted.exists());
+    let before = snapshot(&image);
+
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let listed = json(&list);
+    assert_eq!(listed["restore_points"].as_array().unwrap().len(), 1);
+    let unprotected = listed["without_restore_point"].as_array().unwrap();
+    assert_eq!(unprotected.len(), 1, "{listed:#}");
+    let run = unprotected[0].as_str().unwrap();
+
+    let refused = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(
+        message.contains(run) && message.contains("--force"),
+        "{message}"
+    );
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "a refused rollback changes nothing"
+    );
+
+    let forced = lab.run(&["rollback", "--server", s(&image), "--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert!(stderr(&forced).contains(run), "{}", stderr(&forced));
+    assert!(deleted.exists(), "the unprotected import's file stays");
+}
+
+#[test]
+fn files_changed_after_the_import_are_not_rolled_back_unless_forced() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    let deleted = prompts(&image)[0].clone();
+    std::fs::remove_file(&deleted).unwrap();
+    let before = snapshot(&image);
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(deleted.exists(), "the import brought the prompt back");
+    std::fs::write(&deleted, "recorded again by the administrator").unwrap();
+    let edited = snapshot(&image);
+
+    let refused = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    let name = deleted.file_name().unwrap().to_str().unwrap();
+    assert!(stderr(&refused).contains(name), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    assert_eq!(
+        snapshot(&image),
+        edited,
+        "a refused rollback changes nothing"
+    );
+
+    let forced = lab.run(&["rollback", "--server", s(&image), "--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert!(stderr(&forced).contains(name), "{}", stderr(&forced));
+    assert_eq!(snapshot(&image), before);
+}
+
+#[test]
+fn a_damaged_restore_point_is_listed_and_the_others_stay_usable() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    change_people(&image, false);
+    let before = snapshot(&image);
+    let first = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    change_people(&image, false);
+    let second = lab.import(&archive, &image, &lab.path("x2"), &["--mode", "recovery"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let points = json(&list)["restore_points"].as_array().unwrap().clone();
+    let (newest, oldest) = (points[0]["folder"].as_str().unwrap(), &points[1]["name"]);
+    let manifest = Path::new(newest).join("restore-point/restore-point.json");
+    std::fs::write(&manifest, "{ damaged").unwrap();
+
+    let list = lab.run(&["rollback", "--server", s(&image), "--list"]);
+    assert_eq!(list.status.code(), Some(1), "{}", stderr(&list));
+    let shown = stdout(&list);
+    assert!(shown.contains(oldest.as_str().unwrap()), "{shown}");
+    assert!(shown.contains("damaged"), "{shown}");
+
+    // Rolling back past the damaged point would leave its files: refused unless forced.
+    let oldest = oldest.as_str().unwrap();
+    let refused = lab.run(&["rollback", "--server", s(&image), oldest]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("damaged"), "{}", stderr(&refused));
+    let forced = lab.run(&["rollback", "--server", s(&image), oldest, "--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "this import wrote registry data only"
+    );
+}
+
+#[test]
+fn a_restore_point_naming_paths_outside_the_server_is_damaged_and_never_used() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let fresh = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(fresh.status.code(), Some(2), "{}", stderr(&fresh));
+    assert!(
+        stderr(&fresh).contains("has no restore point"),
+        "{}",
+        stderr(&fresh)
+    );
+    assert!(
+        stderr(&fresh).contains("nothing to roll back"),
+        "{}",
+        stderr(&fresh)
+    );
+
+    let archive = lab.export(&image, &[]);
+    change_people(&image, true);
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let folder = json(&list)["restore_points"][0]["folder"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let manifest = Path::new(&folder).join("restore-point/restore-point.json");
+    let original = std::fs::read(&manifest).unwrap();
+    let victim = lab.path("victim.txt");
+    std::fs::write(&victim, "not the server's").unwrap();
+    let before = snapshot(&image);
+
+    for escape in [
+        "..\\..\\..\\..\\victim.txt",
+        "../../../../victim.txt",
+        "C:\\victim.txt",
+    ] {
+        let mut point: Json = serde_json::from_slice(&original).unwrap();
+        point["created_files"]
+            .as_array_mut()
+            .unwrap()
+            .push(Json::from(escape));
+        std::fs::write(&manifest, serde_json::to_vec(&point).unwrap()).unwrap();
+        let listed = lab.run(&["rollback", "--server", s(&image), "--list"]);
+        assert_eq!(listed.status.code(), Some(1), "{}", stderr(&listed));
+        assert!(stdout(&listed).contains("damaged"), "{}", stdout(&listed));
+        let refused = lab.run(&["rollback", "--server", s(&image)]);
+        assert_eq!(
+            refused.status.code(),
+            Some(4),
+            "{escape}: {}",
+            stderr(&refused)
+        );
+        assert!(stderr(&refused).contains("damaged"), "{}", stderr(&refused));
+        assert!(victim.exists(), "{escape}");
+        assert_eq!(snapshot(&image), before, "{escape}");
+    }
+
+    // A saved copy that no longer matches its SHA-256 shows in the list as well.
+    std::fs::write(&manifest, &original).unwrap();
+    let copy = Path::new(&folder).join("restore-point/registry.reg");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    bytes[100] ^= 0x20;
+    std::fs::write(&copy, bytes).unwrap();
+    let listed = lab.run(&["rollback", "--server", s(&image), "--list", "--json"]);
+    let listed = json(&listed);
+    assert_eq!(
+        listed["restore_points"].as_array().unwrap().len(),
+        0,
+        "{listed:#}"
+    );
+    assert_eq!(listed["damaged"].as_array().unwrap().len(), 1, "{listed:#}");
+}
+
+#[test]
 fn a_crafted_archive_with_a_climbing_entry_writes_nothing() {
     let lab = Lab::new();
     let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
@@ -482,6 +672,71 @@ fn a_crafted_archive_with_a_climbing_entry_writes_nothing() {
         .exists());
 }
 
+#[test]
+fn a_damaged_component_blocks_only_its_own_import() {
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    // Flip a byte in the middle of the Interaction Attendant component's entry.
+    let (entry, range) = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+        let manifest: Json =
+            serde_json::from_reader(zip.by_name("manifest.json").unwrap()).unwrap();
+        let entry = manifest["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "Interaction Attendant")
+            .unwrap()["entry"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let data = zip.by_name(&entry).unwrap();
+        let start = data.data_start().unwrap();
+        (entry, start..start + data.compressed_size())
+    };
+    let mut bytes = std::fs::read(&archive).unwrap();
+    bytes[((range.start + range.end) / 2) as usize] ^= 0x20;
+    std::fs::write(&archive, bytes).unwrap();
+    change_people(&image, false);
+    let before = snapshot(&image);
+
+    let all = lab.import(&archive, &image, &lab.path("x1"), &["--mode", "recovery"]);
+    assert_eq!(all.status.code(), Some(6), "{}", stderr(&all));
+    let message = stderr(&all);
+    assert!(
+        message.contains(&format!("Interaction Attendant ({entry})")),
+        "{message}"
+    );
+    assert!(
+        message.contains("--nodes: ") && message.contains("Users"),
+        "{message}"
+    );
+    assert_eq!(snapshot(&image), before, "nothing imported");
+
+    let users = lab.import(
+        &archive,
+        &image,
+        &lab.path("x2"),
+        &["--mode", "recovery", "--nodes", "Users", "--json"],
+    );
+    assert_eq!(users.status.code(), Some(1), "{}", stderr(&users));
+    let report = json(&users);
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Interaction Attendant") && w.contains("not imported")),
+        "{warnings:?}"
+    );
+    assert_ne!(snapshot(&image), before, "the users are back");
+}
+
 /// An archive of one component "Handlers" whose inner ZIP holds `entry`, with a manifest
 /// that matches it, as if migrator had written it.
 fn crafted(path: &Path, entry: &str) -> PathBuf {
@@ -496,6 +751,7 @@ fn crafted(path: &Path, entry: &str) -> PathBuf {
         site: "Indy".into(),
         kind: ServerKind::Cic,
         cic_version: "2016 R1".parse().unwrap(),
+        install_root: String::new(),
         created: chrono::Local::now(),
     };
     let record = ComponentRecord {
@@ -636,6 +892,11 @@ fn permission_denied_while_applying_rolls_back_to_the_byte() {
         "{failure}"
     );
     assert_eq!(snapshot(&image), before);
+    // Nothing is left to do after an import that was undone: no checklist is written.
+    let folder = PathBuf::from(report["folder"].as_str().unwrap());
+    assert!(folder.join("report.txt").exists(), "{}", folder.display());
+    assert!(!folder.join("checklist.md").exists());
+    assert!(report.get("checklist").is_none());
 }
 
 /// A small RAM disk mounted at `dir`, unmounted on drop; `None` where mounting is not allowed.

@@ -460,3 +460,32 @@ fn data_sources_between_equal_releases_ask_for_ic_setup_assistant() {
     assert!(!named.is_empty());
     assert_eq!(named, imported);
 }
+
+#[test]
+fn a_server_mapping_that_renames_nothing_is_a_warning() {
+    let lab = Lab::new();
+    let calliope = lab.sample(ServerKind::Cic, "2016 R1", "Indy", "calliope");
+    let helios = lab.sample(ServerKind::Cic, "2023 R3", "Chicago", "helios");
+    let archive = lab.export(&calliope);
+    let options = [
+        "--plan",
+        "--map-server",
+        "caliope=zeus",
+        "--map-server",
+        "ims01=ims09",
+    ];
+    let plan = completed(&lab.import(&archive, &helios, "migration", &options));
+    let about: Vec<&str> = plan["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_str())
+        .filter(|w| w.contains("--map-server"))
+        .collect();
+    assert_eq!(about.len(), 1, "{about:?}");
+    assert!(
+        about[0].contains("caliope=zeus renamed nothing") && about[0].contains("calliope"),
+        "{}",
+        about[0]
+    );
+}

@@ -129,9 +129,23 @@ fn equal_pairs_go_at_once_the_chosen_side_stays_and_rollback_undoes_it() {
     let (dir, image) = migrated_helios(tmp.path());
     let before = std::fs::read(image.registry_file()).unwrap();
     let server = dir.to_str().unwrap();
+    let mode = |path: &Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    };
+    std::fs::set_permissions(
+        image.registry_file(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
 
     let output = migrator(tmp.path(), &["resolve-parameters", "--server", server]);
     assert_eq!(output.status.code(), Some(1), "pairs are left: {output:?}");
+    assert_eq!(
+        mode(image.registry_file()),
+        0o644,
+        "the registry keeps its permissions"
+    );
     assert_eq!(value(&image, "Notifier Host_migrated"), None);
     assert_eq!(value(&image, "Custom Escalation").as_deref(), Some("15"));
     assert_eq!(value(&image, "Custom Escalation_migrated"), None);
@@ -176,7 +190,7 @@ fn equal_pairs_go_at_once_the_chosen_side_stays_and_rollback_undoes_it() {
         2,
         "each run that changed something took a restore point"
     );
-    rollback_image(&image, Some(points[0].name())).unwrap();
+    rollback_image(&image, Some(points[0].name()), false).unwrap();
     let after = std::fs::read(image.registry_file()).unwrap();
     assert!(
         after == before,

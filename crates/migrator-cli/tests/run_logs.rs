@@ -49,6 +49,10 @@ fn every_run_writes_its_own_log_under_inin_tracing_with_its_id_on_every_line() {
             "the failure is logged: {text}"
         );
         assert!(text.contains("run finished"), "{text}");
+        assert!(
+            !text.contains('\x1b'),
+            "no terminal colour codes in a log: {text:?}"
+        );
     }
 }
 

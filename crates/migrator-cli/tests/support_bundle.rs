@@ -86,3 +86,36 @@ fn a_missing_server_image_is_an_error_and_writes_no_bundle() {
     assert_eq!(output.status.code(), Some(7));
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
 }
+
+#[test]
+fn a_bundle_capped_at_the_newest_logs_says_how_many_it_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    for n in 0..60 {
+        std::fs::write(logs.join(format!("old-{n:02}.log")), "a line\n").unwrap();
+    }
+    let out = tmp.path().join("out");
+    let output = migrator(tmp.path())
+        .args(["support-bundle", "--log-dir"])
+        .arg(&logs)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stderr);
+    // 60 written here and the bundle run's own log: 11 are left out.
+    assert!(text.contains("11 older logs were left out"), "{text}");
+    let bundle = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let logs_in_bundle = entries(&bundle)
+        .iter()
+        .filter(|name| name.ends_with(".log"))
+        .count();
+    assert_eq!(logs_in_bundle, 50);
+}

@@ -193,7 +193,12 @@ fn a_keystroke_driven_import_runs_and_shows_the_report_and_checklist() {
     wizard.wait_for("Done. Press Enter to continue.");
     wizard.press(ENTER);
     let screen = wizard.wait_for("Import status:");
-    assert!(screen.contains("checklist:"), "{screen}");
+    // The same status words and checklist headline as the import command prints.
+    assert!(screen.contains("Checklist: "), "{screen}");
+    assert!(
+        screen.contains("Import status: Completed") && !screen.contains("CompletedWith"),
+        "{screen}"
+    );
     assert!(screen.contains("Duration:"), "{screen}");
     wizard.press(ENTER);
     let code = wizard.exit_code();

@@ -115,6 +115,7 @@ fn write(dir: &Path, dest: &Path, level: Option<&String>) -> migrator_core::Resu
         site: "Bench".into(),
         kind: ServerKind::Cic,
         cic_version: "2018 R5".parse().expect("a known release"),
+        install_root: String::new(),
         created: chrono::Local::now(),
     };
     let mut writer = ArchiveWriter::create(dest, header, password.as_ref(), &NoProgress)?;

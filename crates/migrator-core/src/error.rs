@@ -22,6 +22,9 @@ pub enum ErrorKind {
     DamagedArchive,
     /// An input or output failed: a malformed file, a missing folder, a full disk.
     Input,
+    /// The user stopped the work (Ctrl-C, the wizard's Stop) before it finished; what it had
+    /// written was removed.
+    Cancelled,
     /// A bug in this tool.
     Internal,
 }
@@ -37,6 +40,7 @@ impl ErrorKind {
             ErrorKind::DamagedArchive => 6,
             ErrorKind::Input => 7,
             ErrorKind::Internal => 70,
+            ErrorKind::Cancelled => 130,
         }
     }
 }

@@ -18,6 +18,7 @@ use secrecy::SecretString;
 use crate::archive::{ArchiveWriter, ComponentInput, FileInput, ManifestHeader};
 use crate::catalog::{self, CollectOptions, Collection, Reason, Scope, Selection};
 use crate::error::{Error, ErrorKind, Result};
+use crate::import::lock::ImportLock;
 use crate::layout;
 use crate::progress::Progress;
 use crate::registry::regfile;
@@ -90,7 +91,24 @@ pub struct ComponentSummary {
 /// cannot be read.
 pub fn prepare(request: &ExportRequest) -> Result<PreparedExport> {
     let image = ServerImage::open(&request.server)?;
-    refuse_inside_install(&request.out, &image.install_dir(), "the export destination")?;
+    let install = image.install_dir();
+    if !install.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Input,
+            format!(
+                "server image {} has no install tree {}: its files cannot be exported",
+                image.dir().display(),
+                install.display()
+            ),
+        )
+        .with_hint(
+            "Copy the server's install folder (the IC folder under I3) into the image as I3/IC, \
+             then export again.",
+        ));
+    }
+    // An import or rollback in progress leaves registry and files out of step until it ends.
+    ImportLock::check_free(&image)?;
+    refuse_inside_install(&request.out, &install, "the export destination")?;
     let registry = image.load_registry()?;
     let identity = server::identity(&registry, image.registry_file())?;
     let selection = catalog::select(&request.nodes, &Scope::of(&identity))?;
@@ -150,6 +168,7 @@ impl PreparedExport {
             site: self.identity.site.clone(),
             kind: self.identity.kind,
             cic_version: self.identity.version,
+            install_root: self.identity.install_path.clone(),
             created: free_second(&self.out, &self.identity.server),
         };
         let mut writer = ArchiveWriter::create(&self.out, header, password, progress)?;

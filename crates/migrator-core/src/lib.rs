@@ -25,6 +25,7 @@ pub mod retention;
 pub mod rules;
 pub mod sample;
 pub mod server;
+pub mod text;
 pub mod version;
 
 pub use error::{Error, ErrorKind, Result};

@@ -52,6 +52,12 @@ fn a_flipped_byte_in_a_component_names_that_component() {
             "{}",
             error.message()
         );
+        // The password is right: the message never blames it.
+        assert!(
+            !error.message().to_lowercase().contains("password"),
+            "{}",
+            error.message()
+        );
 
         let out = tempfile::tempdir().unwrap();
         let refused = archive.extract_component("Prompts", out.path(), &NoProgress);
@@ -80,6 +86,37 @@ fn a_flipped_byte_in_the_manifest_is_named() {
             error.message()
         );
         assert!(error.message().contains("manifest"), "{}", error.message());
+    }
+}
+
+#[test]
+fn a_flipped_password_check_of_the_manifest_is_damage_not_a_wrong_password() {
+    let key = password("secret");
+    let fx = Fixture::new();
+    let path = fx.write(Some(&key));
+    // An AES entry's data starts with its salt (16 bytes for AES-256), then the two-byte
+    // password check.
+    let range = data_range(&path, "manifest.json");
+    for offset in [range.start, range.start + 16] {
+        let copy = fx.dest.path().join("flipped.ininmigr");
+        std::fs::copy(&path, &copy).unwrap();
+        flip(&copy, offset);
+        let error = Archive::open(&copy, Some(&key)).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            ErrorKind::DamagedArchive,
+            "{}",
+            error.message()
+        );
+        assert!(error.message().contains("manifest"), "{}", error.message());
+        // The wrong password on the same file is still a wrong password.
+        let wrong = Archive::open(&copy, Some(&password("other"))).unwrap_err();
+        assert_eq!(
+            wrong.kind(),
+            ErrorKind::WrongPassword,
+            "{}",
+            wrong.message()
+        );
     }
 }
 

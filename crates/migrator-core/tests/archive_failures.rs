@@ -127,6 +127,7 @@ fn cancelling_leaves_nothing() {
         let progress = saboteur(|| {}, cancel_after);
         let error = export(fx.dest.path(), components, &progress).unwrap_err();
         assert!(error.message().contains("cancelled"), "{}", error.message());
+        assert_eq!(error.kind(), ErrorKind::Cancelled, "its own exit code, 130");
         assert_only_earlier(fx.dest.path(), &earlier);
     }
 }

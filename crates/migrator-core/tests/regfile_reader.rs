@@ -217,6 +217,25 @@ fn key_lines_must_name_a_root_key() {
 }
 
 #[test]
+fn key_paths_deeper_than_windows_allows_are_refused_not_overflowing() {
+    let path = |levels: usize| {
+        let mut path = String::from("HKEY_CURRENT_USER");
+        for level in 1..levels {
+            path.push_str(&format!("\\k{level}"));
+        }
+        path
+    };
+    let deepest = tree(&format!("{V5}[{}]\r\n\"v\"=\"deep\"\r\n", path(512)));
+    assert_eq!(deepest.walk().len(), 512);
+    // A hostile file 20,000 levels deep: one clear error on its line, no stack overflow.
+    let text = format!("{V5}[{}]\r\n[{}]\r\n", path(3), path(20_000));
+    let error = read(&text).expect_err("too deep");
+    assert_eq!(error.line, 4, "{error}");
+    assert!(error.expected.contains("at most 512 levels"), "{error}");
+    assert!(error.expected.contains("20000"), "{error}");
+}
+
+#[test]
 fn a_lenient_read_skips_what_regedit_skips_and_lists_it() {
     let text = format!(
         "{V5}\"orphan\"=\"x\"\r\n{KEY}\"a\"=dword:123456789\r\n\"b\"=hex:01,\\\r\n\

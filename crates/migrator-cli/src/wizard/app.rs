@@ -12,7 +12,7 @@ use migrator_core::catalog::Scope;
 use migrator_core::export::ExportRequest;
 use migrator_core::import::{self, Mode, Nodes};
 use migrator_core::server::Identity;
-use migrator_core::Error;
+use migrator_core::{Error, ErrorKind};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::form::{Form, Value};
@@ -340,7 +340,18 @@ impl App {
         let form = &self.import_form;
         let file = non_empty(&form.text(labels::ARCHIVE), labels::ARCHIVE)?;
         non_empty(&form.text(labels::EXTRACT), labels::EXTRACT)?;
-        let archive = Archive::open(Path::new(&file), self.import_password().as_ref())?;
+        let archive =
+            Archive::open(Path::new(&file), self.import_password().as_ref()).map_err(|error| {
+                match error.kind() {
+                    // The library's hint names the command line's options; here there is a box.
+                    ErrorKind::WrongPassword => error.with_hint(format!(
+                        "Tick \"{}\" and type the password used for the export in the {} box.",
+                        labels::USE_PASSWORD,
+                        labels::PASSWORD
+                    )),
+                    _ => error,
+                }
+            })?;
         let names: Vec<String> = archive
             .manifest()
             .components

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use migrator_core::export::{self, ExportRequest};
+use migrator_core::import::report::Status;
 use migrator_core::import::{self, archive_source::ArchiveSource, Outcome};
 use migrator_core::progress::Progress;
 use migrator_core::{Error, Result};
@@ -162,26 +163,18 @@ fn run_import(
     let mut source = ArchiveSource::open(archive, password.as_ref())?;
     match import::run(request, &mut source, progress)? {
         Outcome::Imported(report) => Ok(Finished::Imported {
-            status: format!("{:?}", report.status),
+            status: report.status.words().to_owned(),
             report: report.to_text(false),
-            checklist: checklist_headline(&report.log.checklist),
+            checklist: match report.status {
+                Status::Failed => String::new(),
+                _ => report.checklist.headline(),
+            },
             code: u8::try_from(report.exit_code()).unwrap_or(70),
         }),
         Outcome::Planned(_) => Err(Error::new(
             migrator_core::ErrorKind::Internal,
             "the wizard's import stopped at the plan",
         )),
-    }
-}
-
-fn checklist_headline(steps: &[migrator_core::incoming::ChecklistItem]) -> String {
-    match steps.first() {
-        None => "checklist: nothing to do after the import".to_owned(),
-        Some(first) => format!(
-            "checklist: {} step(s) to do after the import, first: {}",
-            steps.len(),
-            first.step
-        ),
     }
 }
 

@@ -88,10 +88,12 @@ impl Archive {
             .with_hint("Create the folder first."));
         }
         let kept = verified.take(&record.entry);
+        // A component verification kept is not read from the archive again.
+        let spooled = if kept.is_some() { 0 } else { record.size };
         progress.start_phase(
             &format!("extracting {}", record.name),
             record.files,
-            record.size + record.bytes,
+            spooled + record.bytes,
         );
         let result = self.extract_checked(record, dest_dir, kept, progress);
         progress.end_phase();

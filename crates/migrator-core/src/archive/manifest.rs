@@ -40,6 +40,8 @@ pub struct ManifestHeader {
     pub kind: ServerKind,
     /// The source server's release.
     pub cic_version: CicVersion,
+    /// The source server's Windows install root, such as `D:\I3\IC`; empty when unknown.
+    pub install_root: String,
     /// When the export ran; also gives the archive's file name.
     pub created: DateTime<chrono::Local>,
 }
@@ -63,6 +65,10 @@ pub struct Manifest {
     pub kind: ServerKind,
     /// The source server's release.
     pub cic_version: CicVersion,
+    /// The source server's Windows install root, such as `D:\I3\IC`, which the migration
+    /// rules move paths from; empty when unknown (archives written before it was recorded).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub install_root: String,
     /// When the export ran, RFC 3339 with the local offset of the exporting machine.
     pub created: String,
     /// Every component in the archive, in entry order.
@@ -107,6 +113,7 @@ impl Manifest {
             site: header.site.clone(),
             kind: header.kind,
             cic_version: header.cic_version,
+            install_root: header.install_root.clone(),
             created: header
                 .created
                 .fixed_offset()
@@ -244,6 +251,7 @@ mod tests {
             site: "Main".into(),
             kind: ServerKind::Cic,
             cic_version: "2018 R5".parse().unwrap(),
+            install_root: "D:\\I3\\IC".into(),
             created: chrono::Local.with_ymd_and_hms(2024, 3, 7, 9, 5, 2).unwrap(),
         }
     }
@@ -270,6 +278,18 @@ mod tests {
         assert_eq!(back, manifest);
         assert_eq!(back.component("users").unwrap().entry, "components/001.zip");
         assert!(back.created.starts_with("2024-03-07T09:05:02"));
+    }
+
+    #[test]
+    fn the_install_root_is_recorded_and_older_manifests_read_without_it() {
+        let manifest = Manifest::new(&header(), vec![record("Users", 0)]);
+        let json: serde_json::Value = serde_json::from_slice(&manifest.to_json()).unwrap();
+        assert_eq!(json["install_root"], "D:\\I3\\IC");
+        let mut older = json;
+        older.as_object_mut().unwrap().remove("install_root");
+        let text = serde_json::to_vec(&older).unwrap();
+        let back = Manifest::from_json(&text, "x.ininmigr").unwrap();
+        assert_eq!(back.install_root, "");
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn file_name(server: &str, created: &DateTime<Local>) -> String {
 
 /// The error of work the user cancelled.
 fn cancelled() -> Error {
-    Error::new(ErrorKind::Input, "cancelled: nothing was written")
+    Error::new(ErrorKind::Cancelled, "cancelled: nothing was written")
         .with_hint("Run the command again to start over.")
 }
 

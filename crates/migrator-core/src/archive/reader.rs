@@ -360,7 +360,12 @@ impl std::fmt::Debug for Archive {
 /// What an entry's read error means, in words for the user.
 pub(super) fn read_problem(error: &std::io::Error) -> String {
     let text = error.to_string();
-    if text.to_lowercase().contains("checksum") || text.to_lowercase().contains("hmac") {
+    let lower = text.to_lowercase();
+    if lower.contains("authentication code") {
+        // The password opened the entry (its check passed), so the data itself was altered;
+        // the library's own words would blame the password.
+        "its data fails its authentication code: it was altered after the export".to_string()
+    } else if lower.contains("checksum") || lower.contains("hmac") {
         format!("its data fails its integrity check ({text})")
     } else {
         format!("its data cannot be read ({text})")
@@ -446,21 +451,54 @@ fn read_manifest(
     let options = ZipReadOptions::new()
         .password(password)
         .enforce_header_consistency(true);
-    let entry = outer.by_name_with_options(MANIFEST_ENTRY, options);
-    let entry = entry.map_err(|e| match e {
+    let failure = match outer.by_name_with_options(MANIFEST_ENTRY, options) {
+        Ok(entry) => {
+            let mut bytes = Vec::new();
+            entry
+                .take(MAX_MANIFEST_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(|e| damaged(path, &format!("its manifest is damaged ({e})")))?;
+            return Ok(bytes);
+        }
+        Err(failure) => failure,
+    };
+    Err(match failure {
+        ZipError::InvalidPassword if opens_every_component(outer, password) => damaged(
+            path,
+            "its manifest's encryption header is damaged: the password opens the components \
+             but not the manifest",
+        ),
         ZipError::InvalidPassword => Error::new(
             ErrorKind::WrongPassword,
             format!("the password does not open {}", path.display()),
         )
         .with_hint("Give the password that was used for the export."),
         other => damaged(path, &format!("its manifest cannot be read ({other})")),
-    })?;
-    let mut bytes = Vec::new();
-    entry
-        .take(MAX_MANIFEST_BYTES)
-        .read_to_end(&mut bytes)
-        .map_err(|e| damaged(path, &format!("its manifest is damaged ({e})")))?;
-    Ok(bytes)
+    })
+}
+
+/// Whether `password` passes the check of the first few component entries (each has its own
+/// salt and password check). When it does, a manifest that refuses it has a damaged
+/// encryption header: a wrong password passes one such check once in 65,536 tries, so three
+/// make a wrong verdict all but impossible.
+fn opens_every_component(outer: &mut Outer, password: Option<&[u8]>) -> bool {
+    let Some(password) = password else {
+        return false;
+    };
+    let components: Vec<usize> = (0..outer.len())
+        .filter(|&index| {
+            outer
+                .name_for_index(index)
+                .and_then(|name| name.ok())
+                .is_some_and(|name| name != MANIFEST_ENTRY)
+        })
+        .take(3)
+        .collect();
+    !components.is_empty()
+        && components.iter().all(|&index| {
+            let options = ZipReadOptions::new().password(Some(password));
+            outer.by_index_with_options(index, options).is_ok()
+        })
 }
 
 /// Every outer entry must be the manifest or a component it lists.

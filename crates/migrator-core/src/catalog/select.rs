@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::Component;
 use crate::error::{Error, ErrorKind, Result};
 use crate::server::{Identity, ServerKind};
+use crate::text::edit_distance;
 use crate::version::CicVersion;
 
 /// The server a selection is made for: which components exist and how `<SERVER>` reads.
@@ -126,6 +127,13 @@ pub fn select(spec: &str, scope: &Scope) -> Result<Selection> {
     }
     if parts.len() == 1 && parts[0].eq_ignore_ascii_case("all") {
         return Ok(close(available, scope));
+    }
+    if parts.iter().any(|part| part.eq_ignore_ascii_case("all")) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("{spec:?}: `all` names every component on its own"),
+        )
+        .with_hint("Give either `all` or a list of component names."));
     }
     let mut chosen = Vec::new();
     let mut wrong = Vec::new();
@@ -305,40 +313,16 @@ fn closest(typed: &str, scope: &Scope, available: &[&'static Component]) -> Opti
             let shown = scope.display(c);
             names_of(c, scope)
                 .into_iter()
-                .map(move |name| (distance(wanted, &name), shown.clone()))
+                .map(move |name| (edit_distance(wanted, &name), shown.clone()))
         })
         .min_by_key(|(score, _)| *score)
         .filter(|(score, _)| *score <= wanted.chars().count().max(3) / 2)
         .map(|(_, shown)| shown)
 }
 
-/// The Levenshtein distance between two strings, by characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distance_counts_edits() {
-        assert_eq!(distance("users", "users"), 0);
-        assert_eq!(distance("usres", "users"), 2);
-        assert_eq!(distance("user", "users"), 1);
-        assert_eq!(distance("", "abc"), 3);
-    }
 
     #[test]
     fn normalize_ignores_case_and_spacing() {

@@ -101,7 +101,7 @@ pub fn apply(
             continue;
         }
         if options.progress.cancelled() {
-            let error = Error::new(ErrorKind::Input, "import cancelled by the user");
+            let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
             note_failure(
                 &mut applied,
                 &action.component,
@@ -138,6 +138,14 @@ pub fn apply(
             options.progress.end_phase();
             return applied;
         }
+    }
+    // The last chance to stop: the registry is written in one go.
+    if options.progress.cancelled() && applied.failure.is_none() {
+        let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
+        note_failure(&mut applied, "registry", "the registry file".into(), error);
+        applied.cancelled = true;
+        options.progress.end_phase();
+        return applied;
     }
     if plan.writes_registry() {
         store_registry(image, &tree, plan, &options, &mut applied);

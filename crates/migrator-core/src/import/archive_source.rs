@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 
-use crate::archive::{Archive, ExtractedComponent, Verified};
+use crate::archive::{Archive, ExtractedComponent, Verified, VerifyReport};
 use crate::catalog::{RegistryPolicy, Special};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Destination, Incoming, IncomingFile};
@@ -37,6 +37,8 @@ pub struct ArchiveSource {
     archive: Archive,
     /// The components verification checked and kept, until they are extracted.
     verified: Verified,
+    /// What verification found, component by component.
+    checked: Option<VerifyReport>,
     /// The archive's full path, as reports and restore points name it.
     name: String,
     origin: Origin,
@@ -59,12 +61,14 @@ impl ArchiveSource {
             site: manifest.site.clone(),
             kind: manifest.kind,
             cic_version: manifest.cic_version,
+            install_root: manifest.install_root.clone(),
             components: manifest.components.iter().map(|c| c.name.clone()).collect(),
         };
         let name = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         Ok(ArchiveSource {
             archive,
             verified: Verified::default(),
+            checked: None,
             name: name.display().to_string(),
             origin,
             extracted_to: None,
@@ -181,9 +185,53 @@ impl Source for ArchiveSource {
     fn verify(&mut self, progress: &dyn Progress) -> Result<()> {
         // Extraction checks each entry's CRC-32 as it writes it: here the rest.
         let (report, verified) = self.archive.verify_for_extraction(progress, KEPT_BYTES)?;
-        report.into_result()?;
+        self.checked = Some(report);
         self.verified = verified;
         Ok(())
+    }
+
+    fn damage(&self, components: &[String]) -> Result<Vec<String>> {
+        let Some(report) = &self.checked else {
+            return Ok(Vec::new());
+        };
+        let (hit, spared): (Vec<_>, Vec<_>) = report
+            .damaged()
+            .cloned()
+            .partition(|c| components.contains(&c.name));
+        if !hit.is_empty() {
+            let intact: Vec<&str> = report
+                .components
+                .iter()
+                .filter(|c| c.problem.is_none())
+                .map(|c| c.name.as_str())
+                .collect();
+            let only_damaged = VerifyReport {
+                archive: report.archive.clone(),
+                components: hit,
+            };
+            let error = only_damaged.into_result().expect_err("damaged components");
+            return Err(match intact.is_empty() {
+                true => error,
+                false => {
+                    let hint = format!(
+                        "{} To import the intact components now, name them with --nodes: {}.",
+                        error.hint().unwrap_or_default(),
+                        intact.join(", ")
+                    );
+                    error.with_hint(hint)
+                }
+            });
+        }
+        Ok(spared
+            .iter()
+            .map(|c| {
+                format!(
+                    "component {} of the archive is damaged ({}); it is not imported",
+                    c.name,
+                    c.problem.as_deref().unwrap_or_default()
+                )
+            })
+            .collect())
     }
 
     fn extract(

@@ -198,6 +198,7 @@ impl ImageSource {
             site: identity.site.clone(),
             kind: identity.kind,
             cic_version: identity.version,
+            install_root: identity.install_path.clone(),
             components: components.iter().map(|c| c.0.clone()).collect(),
         };
         ImageSource {
@@ -248,5 +249,20 @@ impl Source for ImageSource {
             ));
         }
         Ok(incoming)
+    }
+}
+
+/// The origin of an archive of CIC 2016 R1 "calliope" (site Indy) written by this tool,
+/// holding `components`, recording `install_root`.
+pub fn calliope_origin(components: &[&str], install_root: &str) -> Origin {
+    Origin {
+        tool_version: crate::TOOL_VERSION.into(),
+        tool_build: crate::BUILD.into(),
+        server: "calliope".into(),
+        site: "Indy".into(),
+        kind: crate::server::ServerKind::Cic,
+        cic_version: "2016 R1".parse().expect("a known release"),
+        install_root: install_root.into(),
+        components: components.iter().map(|c| c.to_string()).collect(),
     }
 }

@@ -1,7 +1,9 @@
 //! The safety checks of an import, all made before anything is written.
 //!
-//! Each refusal is an `ErrorKind::Refused` error whose hint says what to do instead. Checks
-//! that `--force` may override (a Switchover backup server, AdminConfig without Tracker data)
+//! Each refusal is an `ErrorKind::Refused` error whose hint says what to do instead (options
+//! that do not go together, such as mappings in Recovery mode, are `ErrorKind::Usage`).
+//! Checks that `--force` may override (a Migration onto an older release, a mapping to a site
+//! or server the target lacks, a Switchover backup server, AdminConfig without Tracker data)
 //! become warnings in the report when forced. The lock that keeps two imports apart is taken
 //! separately (see [`super::lock`]).
 
@@ -10,7 +12,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout;
-use crate::registry::{join, RegTree};
+use crate::registry::{join, same_name, RegTree};
+use crate::rules::context::NameMapping;
 use crate::server::{ii_key, Identity, ServerImage, ServerKind};
 
 use super::source::Origin;
@@ -59,6 +62,10 @@ pub struct GateInput<'a> {
     pub components: &'a [String],
     /// The extraction folder.
     pub extract_to: &'a Path,
+    /// `--map-server OLD=NEW`, as given.
+    pub map_server: &'a [NameMapping],
+    /// `--map-site OLD=NEW`, as given.
+    pub map_site: &'a [NameMapping],
     /// Whether the user overrides the checks that allow it.
     pub force: bool,
 }
@@ -74,9 +81,11 @@ pub fn check(input: &GateInput) -> Result<Vec<String>> {
     recovery_identity(input)?;
     service_stopped(input)?;
     extraction_folder(input)?;
+    name_mappings(input)?;
     let mut warnings = Vec::new();
     for forcible in [
         older_target(input),
+        new_site_or_server(input),
         switchover_backup(input),
         admin_config_without_tracker(input),
     ] {
@@ -247,6 +256,83 @@ fn older_target(input: &GateInput) -> Option<Error> {
         ),
         "Import onto a server of the same or a newer release, or run again with --force to \
          import as it is.",
+    ))
+}
+
+/// Mappings are a Migration mode matter, and a site mapping can only rename the archive's site:
+/// one naming another site is a typing error that would otherwise be ignored.
+fn name_mappings(input: &GateInput) -> Result<()> {
+    let given = !input.map_server.is_empty() || !input.map_site.is_empty();
+    if input.mode == Mode::Recovery && given {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "--map-server and --map-site rename data in Migration mode; Recovery mode imports \
+             the data under its own names",
+        )
+        .with_hint("Leave the mappings out, or import with --mode migration."));
+    }
+    let site = &input.origin.site;
+    if let Some(mapping) = input.map_site.iter().find(|m| !same_name(&m.old, site)) {
+        return Err(refused(
+            format!(
+                "--map-site {}={} names site {}, but the archive's data belongs to site {site}",
+                mapping.old, mapping.new, mapping.old
+            ),
+            format!("Check the spelling: the mapping's first name must be {site}."),
+        ));
+    }
+    Ok(())
+}
+
+/// A mapping that sends the archive's own site or server to a name the target does not hold
+/// creates a second site or server tree beside the target's own, which CIC does not read:
+/// almost always a typing error in the new name.
+fn new_site_or_server(input: &GateInput) -> Option<Error> {
+    if input.mode != Mode::Migration || input.target.kind != ServerKind::Cic {
+        return None;
+    }
+    let (origin, target) = (input.origin, input.target);
+    let (_, ii) = ii_key(input.target_tree)?;
+    let root = ii.find(layout::DS_ROOT)?;
+    let new_site = input
+        .map_site
+        .iter()
+        .find(|m| same_name(&m.old, &origin.site))
+        .map_or(target.site.as_str(), |m| m.new.as_str());
+    let site_key = root.subkeys().find(|k| same_name(k.name(), new_site));
+    let Some(site_key) = site_key else {
+        return Some(refused(
+            format!(
+                "--map-site {}={new_site} sends the data to site {new_site}, which the target {} \
+                 does not have (its site is {})",
+                origin.site, target.server, target.site
+            ),
+            format!(
+                "Check the spelling (--map-site {}={}), or run again with --force to create \
+                 site {new_site}.",
+                origin.site, target.site
+            ),
+        ));
+    };
+    let mapping = input
+        .map_server
+        .iter()
+        .find(|m| same_name(&m.old, &origin.server))?;
+    let production = site_key.find("Production");
+    if production.is_some_and(|p| p.subkeys().any(|k| same_name(k.name(), &mapping.new))) {
+        return None;
+    }
+    Some(refused(
+        format!(
+            "--map-server {}={} sends the server's data to server {}, which site {new_site} of \
+             the target does not have (the target is {})",
+            mapping.old, mapping.new, mapping.new, target.server
+        ),
+        format!(
+            "Check the spelling (--map-server {}={}), or run again with --force to create \
+             server {}.",
+            mapping.old, target.server, mapping.new
+        ),
     ))
 }
 

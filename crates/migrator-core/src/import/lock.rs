@@ -172,7 +172,7 @@ fn held(image: &ServerImage, path: &Path) -> Error {
         Liveness::Running | Liveness::Unknown => Error::new(
             ErrorKind::Refused,
             format!(
-                "server image {} is in use: an {who} holds {}",
+                "server image {} is in use: the {who} holds {}",
                 image.dir().display(),
                 path.display()
             ),

@@ -135,7 +135,7 @@ pub fn run_with_fault(
     };
     let archive = run.archive.clone();
     run.stage(Stage::OpenVerify, &archive, |_| source.verify(progress))?;
-    let prepared = run.stage(Stage::Gates, "", |run| run.gates(source.origin()))?;
+    let prepared = run.stage(Stage::Gates, "", |run| run.gates(&*source))?;
     let folder = request.extract_to.display().to_string();
     let mut incoming = run.stage(Stage::Extract, &folder, |run| {
         run.extract(source, &prepared.chosen.components)
@@ -143,8 +143,10 @@ pub fn run_with_fault(
     let origin = source.origin();
     let rules = run.stage(Stage::Rules, "", |run| {
         run.rules(&prepared, origin, &mut incoming)
-    })?;
-    let planning = run.stage(Stage::Plan, "", |run| run.plan(&prepared, &incoming, rules))?;
+    });
+    let planning = rules
+        .and_then(|rules| run.stage(Stage::Plan, "", |run| run.plan(&prepared, &incoming, rules)));
+    let planning = planning.inspect_err(|_| run.discard_scratch())?;
     // The plan carries every value and file path it needs; the incoming trees can go.
     drop(incoming);
     match request.plan_only {

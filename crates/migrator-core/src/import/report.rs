@@ -155,6 +155,15 @@ impl Status {
             (Status::Failed, None) => ErrorKind::Internal.exit_code(),
         }
     }
+
+    /// The status as people read it, such as `Completed with warnings`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::Completed => "Completed",
+            Status::CompletedWithWarnings => "Completed with warnings",
+            Status::Failed => "Failed",
+        }
+    }
 }
 
 impl Report {
@@ -190,7 +199,7 @@ impl Report {
             rollback: self.rollback.as_ref(),
             notices: &self.log.notices,
             unresolved: &self.log.unresolved,
-            checklist: &self.checklist,
+            checklist: (self.status != Status::Failed).then_some(&self.checklist),
             actions: WithOutcomes(&self.plan.actions, &self.outcomes),
         }
     }
@@ -219,7 +228,7 @@ impl Report {
         let _ = writeln!(out, "Import started:   {}", shown_time(self.started));
         let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
         let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
-        let _ = writeln!(out, "Status:           {}", status_words(self.status));
+        let _ = writeln!(out, "Status:           {}", self.status.words());
         if let Some(point) = &self.restore_point {
             let _ = writeln!(out, "Restore point:    {point}");
         }
@@ -237,12 +246,15 @@ impl Report {
         notices_section(&mut out, &self.log);
         list_section(&mut out, "Components added", &self.notes);
         list_section(&mut out, "Warnings", &self.warnings);
-        let _ = writeln!(out, "\n{}", self.checklist.headline());
+        if self.status != Status::Failed {
+            let _ = writeln!(out, "\n{}", self.checklist.headline());
+        }
         out
     }
 
     /// Writes the text report (summary and stages), the checklist, and with `per_item` the
-    /// JSON report with every item, into `dir`.
+    /// JSON report with every item, into `dir`. A failed import has no checklist: its steps
+    /// would concern configuration the rollback took away again.
     ///
     /// # Errors
     ///
@@ -250,10 +262,12 @@ impl Report {
     pub fn write(&self, dir: &Path, per_item: bool) -> Result<()> {
         let text = self.to_text(false);
         write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
-        let checklist = self.checklist.to_markdown();
-        write_atomically(&dir.join(CHECKLIST), |out| {
-            out.write_all(checklist.as_bytes())
-        })?;
+        if self.status != Status::Failed {
+            let checklist = self.checklist.to_markdown();
+            write_atomically(&dir.join(CHECKLIST), |out| {
+                out.write_all(checklist.as_bytes())
+            })?;
+        }
         if per_item {
             write_atomically(&dir.join(REPORT_JSON), |out| {
                 serde_json::to_writer_pretty(out, &self.document()).map_err(std::io::Error::from)
@@ -347,8 +361,8 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
         ),
         n => writeln!(
             out,
-            "{n} changes; the server is not changed until the import runs \
-             (only the extraction folder is filled)."
+            "{n} changes; nothing on the server changes until the import runs (the archive \
+             was only extracted into the extraction folder, to compare its files)."
         ),
     };
     out.push('\n');
@@ -381,7 +395,8 @@ struct ReportDocument<'a> {
     rollback: Option<&'a Rollback>,
     notices: &'a [Notice],
     unresolved: &'a [Unresolved],
-    checklist: &'a Checklist,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checklist: Option<&'a Checklist>,
     actions: WithOutcomes<'a>,
 }
 
@@ -576,14 +591,6 @@ fn short_path(path: &str) -> &str {
         }
     }
     path
-}
-
-fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::Completed => "Completed",
-        Status::CompletedWithWarnings => "Completed with warnings",
-        Status::Failed => "Failed",
-    }
 }
 
 fn shown_time(time: DateTime<Local>) -> String {

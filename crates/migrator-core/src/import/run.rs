@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleLog};
 use crate::layout;
 use crate::progress::Progress;
-use crate::registry::RegTree;
+use crate::registry::{same_name, RegTree};
 use crate::restore::{self, RestorePoint, Rollback};
 use crate::rules::{self, RuleContext, RuleOptions};
 use crate::server::{self, Identity, ServerImage};
@@ -26,7 +26,7 @@ use super::plan::{self, ActionKind, Plan};
 use super::report::{self, FailureReport, Report, StageTime, Status};
 use super::select::{self, Chosen};
 use super::source::{Origin, Source};
-use super::{Outcome, Planned, Request, Stage};
+use super::{Mode, Outcome, Planned, Request, Stage};
 
 /// What the gates stage established.
 pub(super) struct Prepared {
@@ -56,6 +56,8 @@ pub(super) struct Ruled {
     pub log: RuleLog,
     /// The steps left to the administrator.
     pub checklist: Checklist,
+    /// Mappings that had nothing to rename.
+    pub warnings: Vec<String>,
 }
 
 /// What the plan stage hands on.
@@ -97,14 +99,16 @@ impl Run<'_> {
         result
     }
 
-    /// Reads the target, chooses the components, checks every gate, then takes the lock
-    /// (with `--plan`, only checks that nobody holds it).
-    pub fn gates(&mut self, origin: &Origin) -> Result<Prepared> {
+    /// Reads the target, chooses the components (refusing damaged ones), checks every gate,
+    /// then takes the lock (with `--plan`, only checks that nobody holds it).
+    pub fn gates(&mut self, source: &dyn Source) -> Result<Prepared> {
         let request = self.request;
+        let origin = source.origin();
         let image = ServerImage::open(&request.server)?;
         let tree = image.load_registry()?;
         let target = server::identity(&tree, image.registry_file())?;
         let chosen = select::choose(origin, &request.nodes)?;
+        let damage = source.damage(&chosen.components)?;
         let input = GateInput {
             origin,
             tool: &ToolRelease::current(),
@@ -114,9 +118,12 @@ impl Run<'_> {
             mode: request.mode,
             components: &chosen.components,
             extract_to: &request.extract_to,
+            map_server: &request.map_server,
+            map_site: &request.map_site,
             force: request.force,
         };
-        let warnings = gates::check(&input)?;
+        let mut warnings = gates::check(&input)?;
+        warnings.extend(damage);
         let lock = match request.plan_only {
             true => ImportLock::check_free(&image).map(|()| None)?,
             false => Some(ImportLock::acquire(&image, "import")?),
@@ -179,6 +186,7 @@ impl Run<'_> {
         let target = prepared.target.clone();
         let tree = &prepared.tree;
         let ctx = RuleContext::new(request.mode, source, target, tree, &install, &work, options)?;
+        let warnings = unused_mappings(request, origin, incoming)?;
         let mut log = RuleLog::default();
         let applied = rules::apply_all(&ctx, incoming, &mut log);
         // Only rules that rewrite files leave something in the work folder.
@@ -190,7 +198,11 @@ impl Run<'_> {
             archive_source::apply_policy(component, ctx.site(), ctx.server());
         }
         let checklist = checklist::build(&ctx, incoming, &log);
-        Ok(Ruled { log, checklist })
+        Ok(Ruled {
+            log,
+            checklist,
+            warnings,
+        })
     }
 
     /// Compares the incoming data with the target.
@@ -208,6 +220,7 @@ impl Run<'_> {
         };
         let plan = plan::build(target, incoming, &ruled.log, self.request.mode)?;
         let mut warnings = prepared.warnings.clone();
+        warnings.extend(ruled.warnings);
         warnings.extend(plan_warnings(&plan, &ruled.log));
         Ok(Planning {
             plan,
@@ -217,12 +230,18 @@ impl Run<'_> {
         })
     }
 
-    /// `--plan`: hands the plan back; nothing was written to the server, and what was
-    /// extracted for planning is removed again.
-    pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+    /// Removes what this run extracted and rewrote: after `--plan`, and when the run ends
+    /// before any change to the server (no decrypted data is left behind for nothing).
+    pub fn discard_scratch(&self) {
         for folder in self.scratch.iter().rev() {
             let _ = fs::remove_dir_all(folder);
         }
+    }
+
+    /// `--plan`: hands the plan back; nothing was written to the server, and what was
+    /// extracted for planning is removed again.
+    pub fn planned(self, prepared: Prepared, planning: Planning) -> Outcome {
+        self.discard_scratch();
         Outcome::Planned(Box::new(Planned {
             archive: self.archive,
             server: prepared.target.server,
@@ -240,21 +259,13 @@ impl Run<'_> {
     pub fn execute(
         mut self,
         mut prepared: Prepared,
-        planning: Planning,
+        mut planning: Planning,
         fault: Option<&FaultHook>,
     ) -> Result<Outcome> {
-        if self.progress.cancelled() {
-            return Err(
-                Error::new(ErrorKind::Input, "import cancelled before any change")
-                    .with_hint("Nothing was written. Run the import again when ready."),
-            );
-        }
-        let image = &prepared.image;
-        let folder = restore::new_run_folder(image)?;
-        let point = match self.request.restore_point && !planning.plan.is_empty() {
-            true => Some(self.restore_point(image, &folder, &planning.plan)?),
-            false => None,
-        };
+        let point = self
+            .before_first_change(&prepared, &planning)
+            .inspect_err(|_| self.discard_scratch())?;
+        let (folder, point) = point;
         // The plan no longer needs the target as loaded: apply works on it in place.
         let tree = std::mem::take(&mut prepared.tree);
         let image = &prepared.image;
@@ -266,6 +277,21 @@ impl Run<'_> {
             };
             Ok(apply::apply(image, tree, &planning.plan, options))
         })?;
+        if let (None, Some(point)) = (&applied.failure, &point) {
+            if let Err(error) = restore::record_written(image, point) {
+                planning.warnings.push(format!(
+                    "a rollback will not be able to tell files changed after this import: {}",
+                    error.message()
+                ));
+            }
+        }
+        if self.progress.cancelled() && applied.failure.is_none() {
+            planning.warnings.push(
+                "Ctrl-C came after the import had written everything, so it was not undone; \
+                 `migrator rollback` undoes it"
+                    .to_string(),
+            );
+        }
         let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
         let shown = folder.display().to_string();
         self.stage(Stage::Report, &shown, |run| {
@@ -275,6 +301,31 @@ impl Run<'_> {
         report.stages = self.stages;
         drop(prepared.lock);
         Ok(Outcome::Imported(Box::new(report)))
+    }
+
+    /// Everything before the first change: a last check for Ctrl-C, the run's folder, and the
+    /// restore point (or the mark of an import without one).
+    fn before_first_change(
+        &mut self,
+        prepared: &Prepared,
+        planning: &Planning,
+    ) -> Result<(PathBuf, Option<RestorePoint>)> {
+        if self.progress.cancelled() {
+            return Err(
+                Error::new(ErrorKind::Cancelled, "import cancelled before any change")
+                    .with_hint("Nothing was written. Run the import again when ready."),
+            );
+        }
+        let image = &prepared.image;
+        let folder = restore::new_run_folder(image)?;
+        let point = match self.request.restore_point && !planning.plan.is_empty() {
+            true => Some(self.restore_point(image, &folder, &planning.plan)?),
+            false => None,
+        };
+        if point.is_none() && !planning.plan.is_empty() {
+            restore::mark_unprotected(&folder, &self.archive)?;
+        }
+        Ok((folder, point))
     }
 
     fn restore_point(
@@ -428,7 +479,7 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
         .filter(|a| a.kind == ActionKind::KeepFile)
         .map(|a| {
             format!(
-                "{} ({}): the server's file was kept; it differs from the archive's",
+                "{} ({}): the server's own file stays; it differs from the archive's",
                 a.item.path(),
                 a.component
             )
@@ -440,14 +491,50 @@ fn plan_warnings(plan: &Plan, log: &RuleLog) -> Vec<String> {
     kept.chain(unresolved).collect()
 }
 
-/// The source server as the rules need it. The manifest does not record the source's install
-/// root; it is read from the archive's data when a component carries it, else the target's
-/// is assumed (and no install path is rewritten).
-fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) -> Identity {
-    let install_path = incoming
+/// A warning for each `--map-server` mapping of a server other than the archive's own whose
+/// old name no imported data holds: it renamed nothing, most likely through a typing error.
+fn unused_mappings(
+    request: &Request,
+    origin: &Origin,
+    incoming: &[Incoming],
+) -> Result<Vec<String>> {
+    let others: Vec<&str> = request
+        .map_server
         .iter()
-        .find_map(|c| server::ii_key(&c.tree)?.1.text(layout::TARGET_VALUE))
-        .map(|text| server::install_root_from_target(&text))
+        .map(|mapping| mapping.old.as_str())
+        .filter(|old| !same_name(old, &origin.server))
+        .collect();
+    if request.mode != Mode::Migration || others.is_empty() {
+        return Ok(Vec::new());
+    }
+    let absent = rules::rename::names_absent(incoming, &others)?;
+    Ok(request
+        .map_server
+        .iter()
+        .filter(|mapping| absent.iter().any(|name| same_name(name, &mapping.old)))
+        .map(|mapping| {
+            format!(
+                "--map-server {}={} renamed nothing: no imported data names a server {} (the \
+                 archive's own server is {}); check the spelling",
+                mapping.old, mapping.new, mapping.old, origin.server
+            )
+        })
+        .collect())
+}
+
+/// The source server as the rules need it. Its install root is the manifest's; an archive
+/// written before the manifest recorded it gives it in its data when a component carries the
+/// `Target` value, else the target's is assumed (and no install path is rewritten).
+fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) -> Identity {
+    let from_data = || {
+        incoming
+            .iter()
+            .find_map(|c| server::ii_key(&c.tree)?.1.text(layout::TARGET_VALUE))
+            .map(|text| server::install_root_from_target(&text))
+    };
+    let install_path = Some(origin.install_root.clone())
+        .filter(|root| !root.is_empty())
+        .or_else(from_data)
         .unwrap_or_else(|| target.install_path.clone());
     Identity {
         server: origin.server.clone(),
@@ -455,5 +542,41 @@ fn source_identity(origin: &Origin, incoming: &[Incoming], target: &Identity) ->
         version: origin.cic_version,
         kind: origin.kind,
         install_path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::ServerKind;
+
+    fn origin(install_root: &str) -> Origin {
+        super::super::fixture::calliope_origin(&["Server Parameters"], install_root)
+    }
+
+    #[test]
+    fn the_source_install_root_comes_from_the_manifest_then_the_data_then_the_target() {
+        let target = Identity {
+            server: "helios".into(),
+            site: "Chicago".into(),
+            version: "2023 R3".parse().unwrap(),
+            kind: ServerKind::Cic,
+            install_path: "F:\\I3\\IC".into(),
+        };
+        let mut carrying = Incoming::new("Server Settings");
+        carrying
+            .tree
+            .ensure(layout::II_KEY)
+            .set_value(crate::registry::Value::sz(
+                layout::TARGET_VALUE,
+                "E:\\I3\\IC\\Server\\",
+            ));
+        let incoming = [carrying];
+        let recorded = source_identity(&origin("D:\\I3\\IC"), &incoming, &target);
+        assert_eq!(recorded.install_path, "D:\\I3\\IC");
+        let from_data = source_identity(&origin(""), &incoming, &target);
+        assert_eq!(from_data.install_path, "E:\\I3\\IC");
+        let neither = source_identity(&origin(""), &[], &target);
+        assert_eq!(neither.install_path, "F:\\I3\\IC");
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::catalog::{self, Component, Reason, Scope};
 use crate::error::{Error, ErrorKind, Result};
+use crate::text::edit_distance;
 
 use super::order;
 use super::source::Origin;
@@ -61,11 +62,16 @@ pub fn choose(origin: &Origin, nodes: &Nodes) -> Result<Chosen> {
             .with_hint("Give `all` or names separated by commas, such as \"Users, Workgroups\"."));
     }
     let mut chosen = Chosen::default();
+    let mut wrong = Vec::new();
     for name in names {
-        let found = in_archive(origin, name).ok_or_else(|| missing(origin, name))?;
-        if !chosen.components.contains(&found) {
-            chosen.components.push(found);
+        match in_archive(origin, name) {
+            Some(found) if !chosen.components.contains(&found) => chosen.components.push(found),
+            Some(_) => {}
+            None => wrong.push(name.as_str()),
         }
+    }
+    if !wrong.is_empty() {
+        return Err(missing(origin, &wrong));
     }
     pull_in(origin, &mut chosen);
     Ok(chosen)
@@ -84,15 +90,43 @@ fn in_archive(origin: &Origin, name: &str) -> Option<String> {
         .cloned()
 }
 
-fn missing(origin: &Origin, name: &str) -> Error {
-    Error::new(
-        ErrorKind::Usage,
-        format!("the archive has no component {name:?}"),
-    )
-    .with_hint(format!(
+/// One error naming every name the archive does not hold, so that all are fixed at once, each
+/// with the archive's closest name when it looks like a typing error.
+fn missing(origin: &Origin, names: &[&str]) -> Error {
+    if names.iter().any(|name| name.eq_ignore_ascii_case("all")) {
+        return Error::new(
+            ErrorKind::Usage,
+            "--nodes all names every component on its own",
+        )
+        .with_hint("Give either `all` or a list of component names.");
+    }
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|name| match closest(origin, name) {
+            Some(near) => format!("{name:?} (did you mean {near:?}?)"),
+            None => format!("{name:?}"),
+        })
+        .collect();
+    let message = match quoted.as_slice() {
+        [one] => format!("the archive has no component {one}"),
+        many => format!("the archive has no components {}", many.join(", ")),
+    };
+    Error::new(ErrorKind::Usage, message).with_hint(format!(
         "Choose among the components it holds: {}.",
         origin.components.join(", ")
     ))
+}
+
+/// The archive's component name closest to `typed`, when it is close enough to be a typo.
+fn closest<'a>(origin: &'a Origin, typed: &str) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    origin
+        .components
+        .iter()
+        .map(|name| (edit_distance(&typed, &name.to_lowercase()), name.as_str()))
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= typed.chars().count().max(3) / 2)
+        .map(|(_, name)| name)
 }
 
 /// Adds what the pull rules require, noting each addition with its reason.
@@ -130,18 +164,9 @@ fn pull_in(origin: &Origin, chosen: &mut Chosen) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::ServerKind;
 
     fn origin(components: &[&str]) -> Origin {
-        Origin {
-            tool_version: crate::TOOL_VERSION.into(),
-            tool_build: crate::BUILD.into(),
-            server: "calliope".into(),
-            site: "Indy".into(),
-            kind: ServerKind::Cic,
-            cic_version: "2016 R1".parse().unwrap(),
-            components: components.iter().map(|c| c.to_string()).collect(),
-        }
+        crate::import::fixture::calliope_origin(components, "")
     }
 
     #[test]
@@ -164,6 +189,23 @@ mod tests {
         assert!(error.hint().unwrap().contains("Users, Workgroups"));
         let all = choose(&origin, &Nodes::All).unwrap();
         assert_eq!(all.components, ["Users", "Workgroups"]);
+    }
+
+    #[test]
+    fn every_unknown_name_is_named_at_once() {
+        let origin = origin(&["Users", "Workgroups"]);
+        let error = choose(&origin, &Nodes::parse("Lines, users, Wrkgroups")).unwrap_err();
+        assert_eq!(
+            error.message(),
+            "the archive has no components \"Lines\", \"Wrkgroups\" (did you mean \
+             \"Workgroups\"?)"
+        );
+        let error = choose(&origin, &Nodes::parse("all, Users")).unwrap_err();
+        assert!(
+            error.message().contains("on its own"),
+            "{}",
+            error.message()
+        );
     }
 
     #[test]

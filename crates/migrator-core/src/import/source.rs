@@ -30,6 +30,8 @@ pub struct Origin {
     pub kind: ServerKind,
     /// The source server's release.
     pub cic_version: CicVersion,
+    /// The source server's Windows install root; empty when the archive does not record it.
+    pub install_root: String,
     /// The components the archive holds, in its order.
     pub components: Vec<String>,
 }
@@ -42,12 +44,23 @@ pub trait Source {
     /// What the archive says about where it came from.
     fn origin(&self) -> &Origin;
 
-    /// Checks every component's integrity.
+    /// Checks every component's integrity and keeps what it found for [`Source::damage`].
     ///
     /// # Errors
     ///
-    /// `ErrorKind::DamagedArchive` naming the damaged component.
+    /// `ErrorKind::DamagedArchive` when the archive as a whole cannot be checked.
     fn verify(&mut self, progress: &dyn Progress) -> Result<()>;
+
+    /// After [`Source::verify`]: refuses when any of `components` is damaged, and returns a
+    /// warning for each other damaged component, which is then simply not imported.
+    ///
+    /// # Errors
+    ///
+    /// `ErrorKind::DamagedArchive` naming every damaged component among `components`.
+    fn damage(&self, components: &[String]) -> Result<Vec<String>> {
+        let _ = components;
+        Ok(Vec::new())
+    }
 
     /// Extracts `components` into `dir` and reads each into an [`Incoming`]. Nothing is
     /// written when any entry would land outside `dir`.

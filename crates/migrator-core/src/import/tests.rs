@@ -366,7 +366,7 @@ fn rollback_returns_the_server_to_its_state_before_the_import() {
         .created_dirs
         .contains(&"Server\\LRA".to_string()));
 
-    let done = restore::rollback_image(&setup.image, None).unwrap();
+    let done = restore::rollback_image(&setup.image, None, false).unwrap();
     assert_eq!(done.point, name);
     assert!(done.registry_restored);
     assert_eq!(fixture::snapshot(setup.dir()), before);
@@ -391,6 +391,90 @@ impl Progress for CancelAfter {
     fn cancelled(&self) -> bool {
         self.0.fetch_sub(1, Ordering::SeqCst) == 0
     }
+}
+
+/// Answers Ctrl-C from the moment the phase `phase` starts, or after `advances` advances.
+struct CancelWhen {
+    phase: &'static str,
+    advances: usize,
+    seen: AtomicUsize,
+    cancelled: std::sync::atomic::AtomicBool,
+}
+
+impl CancelWhen {
+    fn new(phase: &'static str, advances: usize) -> CancelWhen {
+        CancelWhen {
+            phase,
+            advances,
+            seen: AtomicUsize::new(0),
+            cancelled: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+}
+
+impl Progress for CancelWhen {
+    fn start_phase(&self, phase: &str, _items: u64, _bytes: u64) {
+        if phase == self.phase {
+            self.cancelled.store(true, Ordering::SeqCst);
+        }
+    }
+    fn advance(&self, _items: u64, _bytes: u64) {
+        if self.seen.fetch_add(1, Ordering::SeqCst) + 1 == self.advances {
+            self.cancelled.store(true, Ordering::SeqCst);
+        }
+    }
+    fn end_phase(&self) {}
+    fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn ctrl_c_before_any_change_leaves_no_extracted_data() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    let request = setup.request(Mode::Recovery);
+    let progress = CancelWhen::new("plan", usize::MAX);
+    let error = run(&request, &mut source, &progress).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Cancelled, "{}", error.message());
+    assert!(
+        !request.extract_to.exists(),
+        "the extraction folder is gone"
+    );
+    assert_eq!(fixture::snapshot(setup.dir()), before);
+}
+
+#[test]
+fn ctrl_c_after_the_last_file_still_rolls_back() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    let mut again = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    let mut planning = setup.request(Mode::Recovery);
+    planning.plan_only = true;
+    let Outcome::Planned(planned) = run(&planning, &mut source, &NoProgress).unwrap() else {
+        panic!("a plan");
+    };
+    let files = planned
+        .plan
+        .actions
+        .iter()
+        .filter(|a| a.kind.writes() && a.size().is_some())
+        .count();
+    let registry = planned.plan.change_count() - files;
+    assert!(
+        files > 0 && registry > 0,
+        "{files} files, {registry} registry changes"
+    );
+    // Ctrl-C right after the last write, before the registry file is stored.
+    let progress = CancelWhen::new("", planned.plan.change_count());
+    let report = imported(run(&setup.request(Mode::Recovery), &mut again, &progress).unwrap());
+    assert_eq!(report.status, Status::Failed);
+    assert_eq!(report.failure.unwrap().kind, ErrorKind::RolledBack);
+    assert_eq!(fixture::snapshot(setup.dir()), before);
 }
 
 #[test]

@@ -87,7 +87,8 @@ fn holds_only(tree: &RegTree, path: &str) -> bool {
 
 /// Writes a file so that it appears only when complete: the content goes to a temporary file
 /// in the same folder, is synced, and is renamed over `path`. On any failure the temporary file
-/// is removed and `path` keeps its old content.
+/// is removed and `path` keeps its old content. A replaced file keeps its permissions; a new
+/// one is readable by its owner only.
 pub fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -107,6 +108,11 @@ pub fn write_atomically(
         buffered
             .flush()
             .map_err(|e| Error::io("writing", path, e))?;
+    }
+    if let Ok(existing) = fs::metadata(path) {
+        temp.as_file()
+            .set_permissions(existing.permissions())
+            .map_err(|e| Error::io("setting the permissions of", path, e))?;
     }
     temp.as_file()
         .sync_all()

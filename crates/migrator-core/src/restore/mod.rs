@@ -36,6 +36,12 @@ pub const MANIFEST_FILE: &str = "restore-point.json";
 pub const REGISTRY_COPY: &str = "registry.reg";
 /// The copies of overwritten files, under their install-relative paths.
 pub const FILES_DIR: &str = "files";
+/// The size and time of every file the import wrote, recorded once it succeeded, so that a
+/// rollback can tell the files someone changed since.
+pub const WRITTEN_FILE: &str = "written.json";
+/// The file that marks a run folder of an import that changed the server without a restore
+/// point (`--no-restore-point`), written before its first change.
+pub const NO_POINT_MARKER: &str = "no-restore-point.txt";
 
 /// A saved copy of a file, with what it must hash to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,31 +316,125 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Every complete restore point of `image`, oldest first.
+/// A run folder whose restore point cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DamagedPoint {
+    /// The run's name (its folder's name).
+    pub name: String,
+    /// The manifest that could not be read.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// What the runs folder of a server holds.
+#[derive(Clone, Debug, Default)]
+pub struct Survey {
+    /// Every complete restore point, oldest first.
+    pub points: Vec<RestorePoint>,
+    /// Restore points whose manifest is damaged, by name.
+    pub damaged: Vec<DamagedPoint>,
+    /// Imports that changed the server without a restore point, by run name, oldest first.
+    pub unprotected: Vec<String>,
+}
+
+/// Every complete restore point of `image`, oldest first; damaged ones are left out (see
+/// [`survey`]).
 ///
 /// # Errors
 ///
-/// `ErrorKind::Input` when the runs folder cannot be read or a manifest is damaged.
+/// `ErrorKind::Input` when the runs folder cannot be read.
 pub fn list(image: &ServerImage) -> Result<Vec<RestorePoint>> {
+    Ok(survey(image)?.points)
+}
+
+/// The restore points of `image`, those that are damaged, and the imports that took none.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the runs folder cannot be read.
+pub fn survey(image: &ServerImage) -> Result<Survey> {
     let parent = imports_dir(image);
     let entries = match fs::read_dir(&parent) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Survey::default()),
         Err(e) => return Err(Error::io("reading", &parent, e)),
     };
-    let mut points = Vec::new();
+    let mut survey = Survey::default();
     for entry in entries {
         let dir = entry.map_err(|e| Error::io("reading", &parent, e))?.path();
-        if dir.join(POINT_DIR).join(MANIFEST_FILE).is_file() {
-            points.push(load(&dir)?);
+        let manifest = dir.join(POINT_DIR).join(MANIFEST_FILE);
+        if manifest.is_file() {
+            match load(&dir) {
+                Ok(point) => survey.points.push(point),
+                Err(error) => survey.damaged.push(DamagedPoint {
+                    name: file_name(&dir),
+                    path: manifest,
+                    problem: error.message().to_string(),
+                }),
+            }
+        } else if dir.join(POINT_DIR).is_dir() {
+            // Taking it was cut short (its manifest comes last), or the manifest was removed.
+            survey.damaged.push(DamagedPoint {
+                name: file_name(&dir),
+                problem: format!(
+                    "restore point {} is incomplete: it has no {MANIFEST_FILE}",
+                    dir.join(POINT_DIR).display()
+                ),
+                path: manifest,
+            });
+        } else if dir.join(NO_POINT_MARKER).is_file() {
+            survey.unprotected.push(file_name(&dir));
         }
     }
     // Oldest first by the time each was taken; names alone can tie within one second.
-    points.sort_by_key(|p| {
+    survey.points.sort_by_key(|p| {
         let taken = chrono::DateTime::parse_from_rfc3339(&p.manifest.created).ok();
         (taken, p.manifest.name.clone())
     });
-    Ok(points)
+    survey.damaged.sort_by(|a, b| a.name.cmp(&b.name));
+    survey.unprotected.sort();
+    Ok(survey)
+}
+
+/// As [`survey`], and every saved copy of each restore point is checked against its SHA-256
+/// too: a point with a damaged copy is listed as damaged.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the runs folder cannot be read.
+pub fn survey_checked(image: &ServerImage) -> Result<Survey> {
+    let mut survey = survey(image)?;
+    let mut sound = Vec::with_capacity(survey.points.len());
+    for point in survey.points {
+        match rollback::verify_copies(&point) {
+            Ok(()) => sound.push(point),
+            Err(error) => survey.damaged.push(DamagedPoint {
+                name: point.manifest.name.clone(),
+                path: point.point_dir().join(MANIFEST_FILE),
+                problem: error.message().to_string(),
+            }),
+        }
+    }
+    survey.points = sound;
+    survey.damaged.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(survey)
+}
+
+/// Marks the run folder `run_dir` as that of an import changing the server without a restore
+/// point, so that a later rollback to an earlier point knows it cannot undo that import.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the file cannot be written.
+pub fn mark_unprotected(run_dir: &Path, archive: &str) -> Result<()> {
+    let text = format!(
+        "This import of {archive} changed the server without a restore point: it cannot be \
+         rolled back.\n"
+    );
+    write_atomically(&run_dir.join(NO_POINT_MARKER), |out| {
+        out.write_all(text.as_bytes())
+    })
 }
 
 /// The restore point named `name`, or the newest when `name` is `None`.
@@ -343,7 +443,16 @@ pub fn list(image: &ServerImage) -> Result<Vec<RestorePoint>> {
 ///
 /// `ErrorKind::Usage` when there is none or no such name, listing what there is.
 pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
-    let mut points = list(image)?;
+    let survey = survey(image)?;
+    if let Some(damaged) = survey
+        .damaged
+        .iter()
+        .find(|d| Some(d.name.as_str()) == name)
+    {
+        return Err(Error::new(ErrorKind::Input, damaged.problem.clone())
+            .with_hint("Choose another restore point with `migrator rollback --list`."));
+    }
+    let mut points = survey.points;
     let names: Vec<String> = points.iter().map(|p| p.manifest.name.clone()).collect();
     let found = match name {
         None => points.pop(),
@@ -371,15 +480,114 @@ pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
 fn load(dir: &Path) -> Result<RestorePoint> {
     let path = dir.join(POINT_DIR).join(MANIFEST_FILE);
     let text = fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
-    let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| {
+    let damaged = |what: String| {
         Error::new(
-            ErrorKind::Input,
-            format!("restore point {} is damaged: {e}", path.display()),
+            ErrorKind::Refused,
+            format!("restore point {} is damaged: {what}", path.display()),
         )
-        .with_hint("Choose another restore point with `migrator rollback --list`.")
-    })?;
+        .with_hint(
+            "Nothing was changed. Choose another restore point with `migrator rollback --list`.",
+        )
+    };
+    let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| damaged(e.to_string()))?;
+    if let Some(escaping) = escaping_path(&manifest) {
+        return Err(damaged(format!(
+            "it names {escaping:?}, which is not a path inside the install tree"
+        )));
+    }
     Ok(RestorePoint {
         dir: dir.to_path_buf(),
         manifest,
     })
+}
+
+/// The first file or folder path of `manifest` that would not stay inside the install tree:
+/// every one must be relative, made of plain names only (no `..`, `.`, drive or root).
+fn escaping_path(manifest: &Manifest) -> Option<&str> {
+    let stays_inside = |relative: &str| {
+        relative
+            .split(['\\', '/'])
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains(':'))
+    };
+    manifest
+        .overwritten
+        .iter()
+        .map(|file| file.path.as_str())
+        .chain(manifest.created_files.iter().map(String::as_str))
+        .chain(manifest.created_dirs.iter().map(String::as_str))
+        .find(|path| !stays_inside(path))
+}
+
+/// A file as the import left it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct WrittenFile {
+    /// Install-relative path.
+    path: String,
+    /// Size in bytes.
+    size: u64,
+    /// Last modification, in seconds and nanoseconds since 1970.
+    modified: (u64, u32),
+}
+
+/// The size and time of `relative` now, if it exists.
+fn stamp(install: &Path, relative: &str) -> Option<WrittenFile> {
+    let meta = fs::metadata(install.join(relative_path(relative))).ok()?;
+    let since = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(WrittenFile {
+        path: relative.to_string(),
+        size: meta.len(),
+        modified: (since.as_secs(), since.subsec_nanos()),
+    })
+}
+
+/// Every file the import of `point` created or overwrote.
+fn written_paths(point: &RestorePoint) -> impl Iterator<Item = &str> {
+    let manifest = &point.manifest;
+    manifest
+        .overwritten
+        .iter()
+        .map(|file| file.path.as_str())
+        .chain(manifest.created_files.iter().map(String::as_str))
+}
+
+/// Records, once the import of `point` has succeeded, the size and time of every file it
+/// wrote, so that a rollback can tell which of them someone changed since.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when the record cannot be written (the import itself stands).
+pub fn record_written(image: &ServerImage, point: &RestorePoint) -> Result<()> {
+    let install = image.install_dir();
+    let files: Vec<WrittenFile> = written_paths(point)
+        .filter_map(|relative| stamp(&install, relative))
+        .collect();
+    write_atomically(&point.point_dir().join(WRITTEN_FILE), |out| {
+        serde_json::to_writer(out, &files).map_err(io::Error::from)
+    })
+}
+
+/// The files the import of `point` wrote that are different now (install-relative), leaving
+/// out those in `skip`; a point without a record (an import that failed) has none.
+pub(crate) fn changed_since(
+    image: &ServerImage,
+    point: &RestorePoint,
+    skip: &std::collections::HashSet<String>,
+) -> Vec<String> {
+    let Ok(text) = fs::read(point.point_dir().join(WRITTEN_FILE)) else {
+        return Vec::new();
+    };
+    let Ok(files) = serde_json::from_slice::<Vec<WrittenFile>>(&text) else {
+        return Vec::new();
+    };
+    let install = image.install_dir();
+    files
+        .into_iter()
+        .filter(|file| !skip.contains(&file.path))
+        .filter(|file| stamp(&install, &file.path).is_some_and(|now| now != *file))
+        .map(|file| file.path)
+        .collect()
 }

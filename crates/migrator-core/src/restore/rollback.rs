@@ -18,8 +18,8 @@ use crate::registry::backend::write_atomically;
 use crate::server::ServerImage;
 
 use super::{
-    copy_hashed, find, list, relative_path, RestorePoint, SavedFile, FILES_DIR, MANIFEST_FILE,
-    POINT_DIR, REGISTRY_COPY,
+    copy_hashed, find, imports_dir, relative_path, survey, RestorePoint, SavedFile, FILES_DIR,
+    MANIFEST_FILE, POINT_DIR, REGISTRY_COPY,
 };
 
 /// What a rollback did.
@@ -42,16 +42,19 @@ pub struct Rollback {
 /// Rolls `image` back to the restore point `name` (when `None`, the newest one not rolled back
 /// yet), holding the import lock meanwhile. Imports made after that point and not rolled back
 /// yet are undone first, newest first, so the server ends exactly as it was before the import
-/// that took the point.
+/// that took the point. An import made after that point without a restore point of its own,
+/// or whose restore point is damaged, cannot be undone that way: the rollback is refused
+/// unless `force`, and then says so in its warnings.
 ///
 /// # Errors
 ///
-/// `ErrorKind::Refused` when the server is in use or a restore point is damaged,
-/// `ErrorKind::Usage` when there is no such restore point or it was rolled back already, I/O
-/// errors otherwise.
-pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollback> {
+/// `ErrorKind::Refused` when the server is in use, a restore point is damaged or a later
+/// import cannot be undone, `ErrorKind::Usage` when there is no such restore point or it was
+/// rolled back already, I/O errors otherwise.
+pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> Result<Rollback> {
     let _lock = ImportLock::acquire(image, "rollback")?;
-    let points = list(image)?;
+    let survey = survey(image)?;
+    let points = &survey.points;
     let target = match name {
         Some(_) => find(image, name)?,
         None => points
@@ -59,16 +62,7 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollbac
             .rev()
             .find(|p| p.manifest.rolled_back.is_none())
             .cloned()
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Usage,
-                    format!(
-                        "server image {} has no restore point left to roll back to",
-                        image.dir().display()
-                    ),
-                )
-                .with_hint("Every import there was rolled back already; see `--list`.")
-            })?,
+            .ok_or_else(|| nothing_to_roll_back(image, &survey))?,
     };
     if let Some(when) = &target.manifest.rolled_back {
         return Err(Error::new(
@@ -80,14 +74,79 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollbac
         )
         .with_hint("The server is as it was before that import; see `--list` for the others."));
     }
+    let after = |run: &str| run > target.manifest.name.as_str();
+    let gaps: Vec<String> = survey
+        .unprotected
+        .iter()
+        .filter(|run| after(run))
+        .map(|run| format!("import {run} took no restore point"))
+        .chain(
+            survey
+                .damaged
+                .iter()
+                .filter(|d| after(&d.name))
+                .map(|d| format!("the restore point of import {} is damaged", d.name)),
+        )
+        .collect();
+    if !gaps.is_empty() && !force {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "rolling back to restore point {} cannot undo every import made since: {}; the \
+                 registry would return to its state before {}, but files those imports created \
+                 or overwrote would stay",
+                target.manifest.name,
+                gaps.join(", "),
+                target.manifest.name
+            ),
+        )
+        .with_hint(format!(
+            "Read those imports' reports in {}, then run again with --force to roll back \
+             anyway and deal with their files by hand.",
+            imports_dir(image).display()
+        )));
+    }
     let mut done = Rollback {
         point: target.manifest.name.clone(),
+        warnings: gaps
+            .iter()
+            .map(|gap| format!("--force given: {gap}; its files were left as they are"))
+            .collect(),
         ..Rollback::default()
     };
-    let newer_first = points
+    let newer_first: Vec<&RestorePoint> = points
         .iter()
         .rev()
-        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name);
+        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name)
+        .collect();
+    // Every point of the chain is checked before the first is used, so that a damaged one
+    // cannot stop the chain half-way.
+    for point in &newer_first {
+        verify_copies(point)?;
+    }
+    let changed = changed_files(image, &newer_first);
+    if !changed.is_empty() && !force {
+        let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+        let more = match changed.len() {
+            n if n > shown.len() => format!(" and {} more", n - shown.len()),
+            _ => String::new(),
+        };
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "{} file(s) the import wrote were changed since: {}{more}; rolling back would \
+                 replace or remove them and lose those changes",
+                changed.len(),
+                shown.join(", ")
+            ),
+        )
+        .with_hint(
+            "Nothing was changed. Copy what you want to keep, then run again with --force.",
+        ));
+    }
+    done.warnings.extend(changed.iter().map(|path| {
+        format!("--force given: {path} had been changed since the import; those changes are gone")
+    }));
     for point in newer_first {
         let step = rollback(image, point)?;
         done.registry_restored |= step.registry_restored;
@@ -99,6 +158,55 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollbac
     Ok(done)
 }
 
+/// The files the imports of `newer_first` wrote and someone changed since. A file a newer
+/// import of the chain wrote again is judged by that import's record only.
+fn changed_files(image: &ServerImage, newer_first: &[&RestorePoint]) -> Vec<String> {
+    let mut judged = std::collections::HashSet::new();
+    let mut changed = Vec::new();
+    for point in newer_first {
+        changed.extend(super::changed_since(image, point, &judged));
+        judged.extend(super::written_paths(point).map(str::to_string));
+    }
+    changed
+}
+
+/// Why there is no default restore point: none was ever taken, the only ones are damaged, or
+/// every one was used already.
+fn nothing_to_roll_back(image: &ServerImage, survey: &super::Survey) -> Error {
+    let server = image.dir().display();
+    let (message, hint) = match (&survey.damaged[..], survey.points.is_empty()) {
+        ([], true) => (
+            format!("server image {server} has no restore point"),
+            match survey.unprotected.is_empty() {
+                true => "An import takes one unless --no-restore-point is given; there is \
+                         nothing to roll back."
+                    .to_string(),
+                false => format!(
+                    "The imports made there took none ({}): they cannot be rolled back.",
+                    survey.unprotected.join(", ")
+                ),
+            },
+        ),
+        ([], false) => (
+            format!("server image {server} has no restore point left to roll back to"),
+            "Every import there was rolled back already; see `--list`.".to_string(),
+        ),
+        (damaged, _) => {
+            let names: Vec<&str> = damaged.iter().map(|d| d.name.as_str()).collect();
+            return Error::new(
+                ErrorKind::Refused,
+                format!(
+                    "server image {server} has no usable restore point left: {} is damaged ({})",
+                    names.join(", "),
+                    damaged[0].problem
+                ),
+            )
+            .with_hint("Nothing was changed. Restore the server from a backup, or see `--list`.");
+        }
+    };
+    Error::new(ErrorKind::Usage, message).with_hint(hint)
+}
+
 /// Rolls `image` back to `point`. The caller holds the import lock.
 ///
 /// # Errors
@@ -106,13 +214,20 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>) -> Result<Rollbac
 /// As [`rollback_image`].
 pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     let saved = point.point_dir();
-    verify_copies(point, &saved)?;
+    verify_copies(point)?;
     let install = image.install_dir();
     let manifest = &point.manifest;
     let mut done = Rollback {
         point: manifest.name.clone(),
         ..Rollback::default()
     };
+    let inside = Inside::new(&install);
+    for file in &manifest.overwritten {
+        inside.check(&file.path)?;
+    }
+    for relative in &manifest.created_files {
+        inside.check(relative)?;
+    }
     for file in &manifest.overwritten {
         let copy = saved.join(FILES_DIR).join(relative_path(&file.path));
         put_back(&copy, &install.join(relative_path(&file.path)))?;
@@ -131,11 +246,63 @@ pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     }
     done.registry_restored =
         restore_registry(image, &saved.join(REGISTRY_COPY), &manifest.registry)?;
-    mark_rolled_back(point)?;
+    // The server is back; only the record of it can fail now (a full disk).
+    if let Err(error) = mark_rolled_back(point) {
+        done.warnings.push(format!(
+            "the server is back as before the import, but recording that in the restore point \
+             failed ({}); `--list` still shows {} as not rolled back: do not roll back to it \
+             again",
+            error.message(),
+            manifest.name
+        ));
+    }
     Ok(done)
 }
 
-fn verify_copies(point: &RestorePoint, saved: &Path) -> Result<()> {
+/// The install tree as the file system resolves it, to keep a rollback's writes and removals
+/// inside it even where a folder on the way has become a link to elsewhere.
+struct Inside {
+    install: std::path::PathBuf,
+    resolved: std::path::PathBuf,
+}
+
+impl Inside {
+    fn new(install: &Path) -> Inside {
+        Inside {
+            install: install.to_path_buf(),
+            resolved: fs::canonicalize(install).unwrap_or_else(|_| install.to_path_buf()),
+        }
+    }
+
+    /// Refuses an install-relative path whose existing folders lead outside the install tree.
+    fn check(&self, relative: &str) -> Result<()> {
+        let path = self.install.join(relative_path(relative));
+        let mut existing = path.parent();
+        while let Some(dir) = existing {
+            if let Ok(resolved) = fs::canonicalize(dir) {
+                if resolved.starts_with(&self.resolved) {
+                    return Ok(());
+                }
+                return Err(Error::new(
+                    ErrorKind::Refused,
+                    format!(
+                        "the restore point's file {relative} leads outside the install tree {} \
+                         (through the link {})",
+                        self.install.display(),
+                        dir.display()
+                    ),
+                )
+                .with_hint("Nothing was changed. Remove the link, then roll back again."));
+            }
+            existing = dir.parent();
+        }
+        Ok(())
+    }
+}
+
+/// Checks every saved copy of `point` against its SHA-256.
+pub(super) fn verify_copies(point: &RestorePoint) -> Result<()> {
+    let saved = point.point_dir();
     let manifest = &point.manifest;
     check_copy(&saved.join(REGISTRY_COPY), &manifest.registry)?;
     for file in &manifest.overwritten {
@@ -245,7 +412,7 @@ mod tests {
         fs::write(&copy, bytes).unwrap();
         let after_import = fixture::snapshot(dir.path());
 
-        let error = rollback_image(&image, None).unwrap_err();
+        let error = rollback_image(&image, None, false).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Refused);
         assert!(error.message().contains("damaged"), "{}", error.message());
         assert_eq!(fixture::snapshot(dir.path()), after_import);
@@ -255,7 +422,7 @@ mod tests {
     fn asking_for_a_restore_point_that_is_not_there_lists_those_that_are() {
         let dir = tempfile::tempdir().unwrap();
         let image = fixture::write_image(dir.path());
-        let error = rollback_image(&image, Some("20990101-000000")).unwrap_err();
+        let error = rollback_image(&image, Some("20990101-000000"), false).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Usage);
         assert!(error.hint().unwrap().contains("--no-restore-point"));
     }

@@ -2,7 +2,7 @@
 //! `T_migrated`, so the target's own table stays untouched, as server parameters are.
 
 use super::server_parameters::append_migrated;
-use super::{components, Components, Rule, RuleContext, CIC, MIGRATION};
+use super::{Components, Rule, RuleContext, CIC, MIGRATION};
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
 use crate::layout;
@@ -14,7 +14,8 @@ pub const NAME: &str = "ip-tables-migrated";
 pub const RULE: Rule = Rule {
     name: NAME,
     description: "imports each IP table T as T_migrated beside the target's own T",
-    components: Components::Named(&[components::IP_TABLES]),
+    // Every component, as for server parameters.
+    components: Components::Every,
     kinds: CIC,
     modes: MIGRATION,
     apply,

@@ -307,6 +307,27 @@ pub fn find_unresolved(ctx: &RuleContext, incoming: &[Incoming], log: &mut RuleL
     Ok(())
 }
 
+/// The names among `names` that no key, value or text file of `incoming` holds as a whole
+/// word: a mapping of such a name has nothing to rename.
+///
+/// # Errors
+///
+/// `ErrorKind::Input` when an extracted file cannot be read.
+pub fn names_absent<'a>(incoming: &[Incoming], names: &[&'a str]) -> Result<Vec<&'a str>> {
+    let mut found = RuleLog::default();
+    for component in incoming {
+        scan_tree(component, names, &mut found);
+        for file in &component.files {
+            scan_file(file, names, &mut found)?;
+        }
+    }
+    Ok(names
+        .iter()
+        .filter(|name| !found.unresolved.iter().any(|u| same(&u.name, name)))
+        .copied()
+        .collect())
+}
+
 fn scan_tree(component: &Incoming, names: &[&str], log: &mut RuleLog) {
     for (path, key) in component.tree.walk() {
         if is_excluded(component, &path) {

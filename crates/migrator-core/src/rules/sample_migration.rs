@@ -77,6 +77,7 @@ fn components(source: &Sample) -> Vec<Incoming> {
         site: source.identity.site.clone(),
         kind: source.identity.kind,
         cic_version: source.identity.version,
+        install_root: source.identity.install_path.clone(),
         components: collection
             .components
             .iter()

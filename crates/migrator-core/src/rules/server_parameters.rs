@@ -3,7 +3,7 @@
 //! review (or for `migrator resolve-parameters`). [`append_migrated`] does the same for IP
 //! tables.
 
-use super::{components, Components, Rule, RuleContext, CIC, MIGRATION};
+use super::{Components, Rule, RuleContext, CIC, MIGRATION};
 use crate::checklist::{self, Step};
 use crate::error::Result;
 use crate::incoming::{Incoming, RuleLog};
@@ -17,7 +17,9 @@ pub const NAME: &str = "server-parameters-migrated";
 pub const RULE: Rule = Rule {
     name: NAME,
     description: "imports each server parameter P as P_migrated beside the target's own P",
-    components: Components::Named(&[components::SERVER_PARAMETERS]),
+    // Every component: one carrying server parameters besides its own data (a crafted or
+    // hand-edited archive) must not overwrite the target's parameters either.
+    components: Components::Every,
     kinds: CIC,
     modes: MIGRATION,
     apply,
@@ -137,6 +139,29 @@ mod tests {
             log.rule_for(&join(&container, "Greeting_migrated")),
             Some(NAME)
         );
+    }
+
+    #[test]
+    fn parameters_carried_by_another_component_get_the_suffix_too() {
+        let fx = Fixture::new();
+        let mut users = fixtures::incoming(
+            "Users",
+            &fx.source_tree,
+            &[layout::USERS, layout::SERVER_PARAMETERS],
+        );
+        let mut log = RuleLog::default();
+        super::super::apply_all(&fx.migration(), std::slice::from_mut(&mut users), &mut log)
+            .unwrap();
+        let container = fixtures::path("Chicago", "helios", layout::SERVER_PARAMETERS);
+        let names: Vec<String> = users
+            .tree
+            .find(&container)
+            .unwrap()
+            .subkeys()
+            .map(|k| k.name().to_string())
+            .collect();
+        assert!(!names.is_empty());
+        assert!(names.iter().all(|n| n.ends_with("_migrated")), "{names:?}");
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub fn header_at(minutes: i64) -> ManifestHeader {
         site: "Main".into(),
         kind: ServerKind::Cic,
         cic_version: "2018 R5".parse().unwrap(),
+        install_root: "D:\\I3\\IC".into(),
     }
 }
 

@@ -18,6 +18,8 @@ struct Case {
     mode: Mode,
     components: Vec<String>,
     extract_to: PathBuf,
+    map_server: Vec<NameMapping>,
+    map_site: Vec<NameMapping>,
     force: bool,
 }
 
@@ -33,6 +35,7 @@ fn case(mode: Mode) -> Case {
         site: target.site.clone(),
         kind: target.kind,
         cic_version: target.version,
+        install_root: target.install_path.clone(),
         components: vec!["Users".into(), "Workgroups".into()],
     };
     Case {
@@ -48,6 +51,8 @@ fn case(mode: Mode) -> Case {
             build: "17".into(),
         },
         mode,
+        map_server: Vec::new(),
+        map_site: Vec::new(),
         force: false,
     }
 }
@@ -63,6 +68,8 @@ impl Case {
             mode: self.mode,
             components: &self.components,
             extract_to: &self.extract_to,
+            map_server: &self.map_server,
+            map_site: &self.map_site,
             force: self.force,
         })
     }
@@ -279,4 +286,73 @@ fn paths_resolve_through_dot_dot_and_missing_parts() {
         .join("c");
     assert_eq!(resolved(&messy), base.join("b").join("c"));
     assert_eq!(resolved(Path::new(&base)), base);
+}
+
+fn mappings(text: &[&str]) -> Vec<NameMapping> {
+    text.iter().map(|m| m.parse().unwrap()).collect()
+}
+
+#[test]
+fn a_mapping_to_a_site_or_server_the_target_lacks_needs_force() {
+    let mut case = case(Mode::Migration);
+    case.origin.server = "calliope".into();
+    case.origin.site = "Indy".into();
+    let (site, server) = (case.target.site.clone(), case.target.server.clone());
+
+    case.map_site = mappings(&[&format!("Indy={site}")]);
+    case.map_server = mappings(&[&format!("calliope={server}"), "mars=venus"]);
+    assert_eq!(case.check().unwrap(), Vec::<String>::new());
+
+    case.map_site = mappings(&[&format!("Indy={site}x")]);
+    let error = case.refusal();
+    assert!(
+        error.message().contains(&format!("site {site}x")),
+        "{}",
+        error.message()
+    );
+    assert!(error
+        .hint()
+        .unwrap()
+        .contains(&format!("--map-site Indy={site}")));
+
+    case.map_site.clear();
+    case.map_server = mappings(&[&format!("calliope={server}x")]);
+    let error = case.refusal();
+    assert!(
+        error.message().contains(&format!("server {server}x")),
+        "{}",
+        error.message()
+    );
+    assert!(error
+        .hint()
+        .unwrap()
+        .contains(&format!("--map-server calliope={server}")));
+
+    case.force = true;
+    let warnings = case.check().unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains(&format!("{server}x")));
+}
+
+#[test]
+fn a_site_mapping_must_name_the_archives_site() {
+    let mut case = case(Mode::Migration);
+    case.origin.site = "Indy".into();
+    case.map_site = mappings(&["Indi=Chicago"]);
+    case.force = true;
+    let error = case.refusal();
+    assert!(error.message().contains("site Indy"), "{}", error.message());
+}
+
+#[test]
+fn mappings_are_refused_in_recovery_mode() {
+    let mut case = case(Mode::Recovery);
+    case.map_server = mappings(&["calliope=helios"]);
+    let error = case.check().unwrap_err();
+    assert_eq!(
+        error.kind(),
+        ErrorKind::Usage,
+        "a wrong combination of options"
+    );
+    assert!(error.hint().unwrap().contains("--mode migration"));
 }

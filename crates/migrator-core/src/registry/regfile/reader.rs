@@ -23,6 +23,11 @@ const ROOTS: [&str; 6] = [
 /// The DOS end-of-file mark some old editors leave at the end of a file.
 const CTRL_Z: u8 = 0x1A;
 
+/// The deepest key path Windows's registry holds, in levels counting the root key. Deeper
+/// paths only come from damaged or hostile files, and would exhaust the stack of every
+/// recursive walk over the tree.
+pub(crate) const MAX_DEPTH: usize = 512;
+
 /// Reads the body of a decoded file into its entries.
 pub fn read(decoded: &Decoded, options: &ReadOptions) -> Result<RegFile, RegFileError> {
     let mut reader = Reader {
@@ -183,6 +188,14 @@ impl<'a> Reader<'a> {
             let expected = format!(
                 "expected a key path starting with a root key such as HKEY_LOCAL_MACHINE, \
                  found `{root}`"
+            );
+            return Err(self.error(line, at, &expected));
+        }
+        let depth = path.split('\\').count();
+        if depth > MAX_DEPTH {
+            let expected = format!(
+                "expected a key path of at most {MAX_DEPTH} levels, the most Windows allows; \
+                 this one has {depth}"
             );
             return Err(self.error(line, at, &expected));
         }
