@@ -292,15 +292,15 @@ fn new_site_or_server(input: &GateInput) -> Option<Error> {
         return None;
     }
     let (origin, target) = (input.origin, input.target);
-    let (_, ii) = ii_key(input.target_tree)?;
-    let root = ii.find(layout::DS_ROOT)?;
-    let new_site = input
+    // The target's own names always count, even where its registry has no key for them yet.
+    let root = ii_key(input.target_tree).and_then(|(_, ii)| ii.find(layout::DS_ROOT));
+    let site_mapping = input
         .map_site
         .iter()
-        .find(|m| same_name(&m.old, &origin.site))
-        .map_or(target.site.as_str(), |m| m.new.as_str());
-    let site_key = root.subkeys().find(|k| same_name(k.name(), new_site));
-    let Some(site_key) = site_key else {
+        .find(|m| same_name(&m.old, &origin.site));
+    let new_site = site_mapping.map_or(target.site.as_str(), |m| m.new.as_str());
+    let site_key = root.and_then(|root| root.subkeys().find(|k| same_name(k.name(), new_site)));
+    if site_mapping.is_some() && site_key.is_none() && !same_name(new_site, &target.site) {
         return Some(refused(
             format!(
                 "--map-site {}={new_site} sends the data to site {new_site}, which the target {} \
@@ -313,13 +313,16 @@ fn new_site_or_server(input: &GateInput) -> Option<Error> {
                 origin.site, target.site
             ),
         ));
-    };
+    }
     let mapping = input
         .map_server
         .iter()
         .find(|m| same_name(&m.old, &origin.server))?;
-    let production = site_key.find("Production");
-    if production.is_some_and(|p| p.subkeys().any(|k| same_name(k.name(), &mapping.new))) {
+    let in_production = site_key
+        .and_then(|site| site.find("Production"))
+        .is_some_and(|p| p.subkeys().any(|k| same_name(k.name(), &mapping.new)));
+    let own = same_name(&mapping.new, &target.server) && same_name(new_site, &target.site);
+    if in_production || own {
         return None;
     }
     Some(refused(

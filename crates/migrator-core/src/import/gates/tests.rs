@@ -356,3 +356,27 @@ fn mappings_are_refused_in_recovery_mode() {
     );
     assert!(error.hint().unwrap().contains("--mode migration"));
 }
+
+#[test]
+fn an_empty_target_takes_its_own_names_without_force() {
+    let mut case = case(Mode::Migration);
+    case.origin.server = "calliope".into();
+    case.origin.site = "Indy".into();
+    let (site, server) = (case.target.site.clone(), case.target.server.clone());
+    // A freshly installed target: its identity, and no Directory Services data yet.
+    let root = join(layout::II_KEY, layout::DS_ROOT);
+    let sites: Vec<String> = case
+        .tree
+        .find(&root)
+        .unwrap()
+        .subkeys()
+        .map(|k| k.name().to_string())
+        .collect();
+    for name in sites {
+        case.tree.remove(&join(&root, &name));
+    }
+    assert_eq!(case.check().unwrap(), Vec::<String>::new());
+    case.map_site = mappings(&[&format!("Indy={site}")]);
+    case.map_server = mappings(&[&format!("calliope={server}")]);
+    assert_eq!(case.check().unwrap(), Vec::<String>::new());
+}
