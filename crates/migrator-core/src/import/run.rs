@@ -174,6 +174,7 @@ impl Run<'_> {
         incoming: &mut [Incoming],
     ) -> Result<Ruled> {
         let request = self.request;
+        let warnings = unused_mappings(request, origin, incoming)?;
         let install = prepared.image.install_dir();
         let work = archive_source::new_folder(&request.extract_to, "rewritten")?;
         let options = RuleOptions {
@@ -186,7 +187,6 @@ impl Run<'_> {
         let target = prepared.target.clone();
         let tree = &prepared.tree;
         let ctx = RuleContext::new(request.mode, source, target, tree, &install, &work, options)?;
-        let warnings = unused_mappings(request, origin, incoming)?;
         let mut log = RuleLog::default();
         let applied = rules::apply_all(&ctx, incoming, &mut log);
         // Only rules that rewrite files leave something in the work folder.

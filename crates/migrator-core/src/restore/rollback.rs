@@ -54,15 +54,53 @@ pub struct Rollback {
 pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> Result<Rollback> {
     let _lock = ImportLock::acquire(image, "rollback")?;
     let survey = survey(image)?;
-    let points = &survey.points;
+    let target = chosen_point(image, &survey, name)?;
+    let mut done = Rollback {
+        point: target.manifest.name.clone(),
+        ..Rollback::default()
+    };
+    done.warnings
+        .extend(imports_left_out(image, &survey, &target, force)?);
+    let newer_first: Vec<&RestorePoint> = survey
+        .points
+        .iter()
+        .rev()
+        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name)
+        .collect();
+    // Every point of the chain is checked before the first is used, so that a damaged one
+    // cannot stop the chain half-way.
+    for point in &newer_first {
+        verify_copies(point)?;
+    }
+    done.warnings
+        .extend(changes_lost(image, &newer_first, force)?);
+    for point in newer_first {
+        let step = undo(image, point)?;
+        done.registry_restored |= step.registry_restored;
+        done.files_restored += step.files_restored;
+        done.files_removed += step.files_removed;
+        done.dirs_removed += step.dirs_removed;
+        done.warnings.extend(step.warnings);
+    }
+    Ok(done)
+}
+
+/// The restore point named `name`, or the newest one not rolled back yet; never one that was
+/// rolled back already.
+fn chosen_point(
+    image: &ServerImage,
+    survey: &super::Survey,
+    name: Option<&str>,
+) -> Result<RestorePoint> {
     let target = match name {
         Some(_) => find(image, name)?,
-        None => points
+        None => survey
+            .points
             .iter()
             .rev()
             .find(|p| p.manifest.rolled_back.is_none())
             .cloned()
-            .ok_or_else(|| nothing_to_roll_back(image, &survey))?,
+            .ok_or_else(|| nothing_to_roll_back(image, survey))?,
     };
     if let Some(when) = &target.manifest.rolled_back {
         return Err(Error::new(
@@ -74,6 +112,17 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
         )
         .with_hint("The server is as it was before that import; see `--list` for the others."));
     }
+    Ok(target)
+}
+
+/// Imports made after `target` that the chain of restore points cannot undo (no restore point
+/// of their own, or a damaged one): a refusal, or with `force` a warning for each.
+fn imports_left_out(
+    image: &ServerImage,
+    survey: &super::Survey,
+    target: &RestorePoint,
+    force: bool,
+) -> Result<Vec<String>> {
     let after = |run: &str| run > target.manifest.name.as_str();
     let gaps: Vec<String> = survey
         .unprotected
@@ -88,74 +137,64 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
                 .map(|d| format!("the restore point of import {} is damaged", d.name)),
         )
         .collect();
-    if !gaps.is_empty() && !force {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "rolling back to restore point {} cannot undo every import made since: {}; the \
-                 registry would return to its state before {}, but files those imports created \
-                 or overwrote would stay",
-                target.manifest.name,
-                gaps.join(", "),
-                target.manifest.name
-            ),
-        )
-        .with_hint(format!(
-            "Read those imports' reports in {}, then run again with --force to roll back \
-             anyway and deal with their files by hand.",
-            imports_dir(image).display()
-        )));
-    }
-    let mut done = Rollback {
-        point: target.manifest.name.clone(),
-        warnings: gaps
+    if gaps.is_empty() || force {
+        return Ok(gaps
             .iter()
             .map(|gap| format!("--force given: {gap}; its files were left as they are"))
-            .collect(),
-        ..Rollback::default()
+            .collect());
+    }
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!(
+            "rolling back to restore point {} cannot undo every import made since: {}; the \
+             registry would return to its state before {}, but files those imports created or \
+             overwrote would stay",
+            target.manifest.name,
+            gaps.join(", "),
+            target.manifest.name
+        ),
+    )
+    .with_hint(format!(
+        "Read those imports' reports in {}, then run again with --force to roll back anyway \
+         and deal with their files by hand.",
+        imports_dir(image).display()
+    )))
+}
+
+/// Files the imports of the chain wrote and someone changed since: a refusal, or with `force`
+/// a warning for each, since rolling back replaces or removes them.
+fn changes_lost(
+    image: &ServerImage,
+    newer_first: &[&RestorePoint],
+    force: bool,
+) -> Result<Vec<String>> {
+    let changed = changed_files(image, newer_first);
+    if changed.is_empty() || force {
+        return Ok(changed
+            .iter()
+            .map(|path| {
+                format!(
+                    "--force given: {path} had been changed since the import; those changes are \
+                     gone"
+                )
+            })
+            .collect());
+    }
+    let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+    let more = match changed.len() {
+        n if n > shown.len() => format!(" and {} more", n - shown.len()),
+        _ => String::new(),
     };
-    let newer_first: Vec<&RestorePoint> = points
-        .iter()
-        .rev()
-        .filter(|p| p.manifest.rolled_back.is_none() && p.manifest.name >= target.manifest.name)
-        .collect();
-    // Every point of the chain is checked before the first is used, so that a damaged one
-    // cannot stop the chain half-way.
-    for point in &newer_first {
-        verify_copies(point)?;
-    }
-    let changed = changed_files(image, &newer_first);
-    if !changed.is_empty() && !force {
-        let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
-        let more = match changed.len() {
-            n if n > shown.len() => format!(" and {} more", n - shown.len()),
-            _ => String::new(),
-        };
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "{} file(s) the import wrote were changed since: {}{more}; rolling back would \
-                 replace or remove them and lose those changes",
-                changed.len(),
-                shown.join(", ")
-            ),
-        )
-        .with_hint(
-            "Nothing was changed. Copy what you want to keep, then run again with --force.",
-        ));
-    }
-    done.warnings.extend(changed.iter().map(|path| {
-        format!("--force given: {path} had been changed since the import; those changes are gone")
-    }));
-    for point in newer_first {
-        let step = rollback(image, point)?;
-        done.registry_restored |= step.registry_restored;
-        done.files_restored += step.files_restored;
-        done.files_removed += step.files_removed;
-        done.dirs_removed += step.dirs_removed;
-        done.warnings.extend(step.warnings);
-    }
-    Ok(done)
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!(
+            "{} file(s) the import wrote were changed since: {}{more}; rolling back would replace \
+             or remove them and lose those changes",
+            changed.len(),
+            shown.join(", ")
+        ),
+    )
+    .with_hint("Nothing was changed. Copy what you want to keep, then run again with --force."))
 }
 
 /// The files the imports of `newer_first` wrote and someone changed since. A file a newer
@@ -213,8 +252,13 @@ fn nothing_to_roll_back(image: &ServerImage, survey: &super::Survey) -> Error {
 ///
 /// As [`rollback_image`].
 pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
-    let saved = point.point_dir();
     verify_copies(point)?;
+    undo(image, point)
+}
+
+/// Rolls `image` back to `point`, whose copies were checked.
+fn undo(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
+    let saved = point.point_dir();
     let install = image.install_dir();
     let manifest = &point.manifest;
     let mut done = Rollback {
