@@ -68,29 +68,42 @@ fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
     if points.is_empty() && survey.damaged.is_empty() {
         println!("{} has no restore point", image.dir().display());
     }
-    for point in points.iter().rev() {
-        let m = &point.manifest;
-        let rolled = match &m.rolled_back {
-            Some(when) => format!(", rolled back {when}"),
-            None => String::new(),
-        };
-        println!(
-            "{}  {}  {} overwritten, {} files, {} keys, {} values created{rolled}",
-            m.name,
-            m.archive,
-            m.overwritten.len(),
-            m.created_files.len(),
-            m.created_keys.len(),
-            m.created_values.len()
-        );
-    }
-    for damaged in &survey.damaged {
-        println!("{}  damaged: {}", damaged.name, damaged.problem);
-    }
-    for run in &survey.unprotected {
-        println!("{run}  import without a restore point: it cannot be rolled back");
+    // One line per run, newest first, whatever its state.
+    let mut lines: Vec<(&str, String)> = points
+        .iter()
+        .map(|point| (point.name(), point_line(point)))
+        .chain(
+            survey
+                .damaged
+                .iter()
+                .map(|d| (d.name.as_str(), format!("damaged: {}", d.problem))),
+        )
+        .chain(survey.unprotected.iter().map(|run| {
+            let text = "import without a restore point: it cannot be rolled back".to_string();
+            (run.as_str(), text)
+        }))
+        .collect();
+    lines.sort_by(|a, b| b.0.cmp(a.0));
+    for (name, text) in lines {
+        println!("{name}  {text}");
     }
     Ok(list_code(&survey))
+}
+
+fn point_line(point: &RestorePoint) -> String {
+    let m = &point.manifest;
+    let rolled = match &m.rolled_back {
+        Some(when) => format!(", rolled back {when}"),
+        None => String::new(),
+    };
+    format!(
+        "{}  {} overwritten, {} files, {} keys, {} values created{rolled}",
+        m.archive,
+        m.overwritten.len(),
+        m.created_files.len(),
+        m.created_keys.len(),
+        m.created_values.len()
+    )
 }
 
 /// Warnings when a restore point is damaged: the list is complete but one cannot be used.
