@@ -482,6 +482,9 @@ fn an_import_without_restore_point_since_blocks_the_rollback_until_forced() {
     let unprotected = listed["without_restore_point"].as_array().unwrap();
     assert_eq!(unprotected.len(), 1, "{listed:#}");
     let run = unprotected[0].as_str().unwrap();
+    let named = lab.run(&["rollback", "--server", s(&image), run]);
+    assert_eq!(named.status.code(), Some(2), "{}", stderr(&named));
+    assert!(stderr(&named).contains("took no restore point"), "{}", stderr(&named));
 
     let refused = lab.run(&["rollback", "--server", s(&image)]);
     assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));

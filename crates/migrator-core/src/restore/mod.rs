@@ -449,8 +449,22 @@ pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
         .iter()
         .find(|d| Some(d.name.as_str()) == name)
     {
-        return Err(Error::new(ErrorKind::Input, damaged.problem.clone())
-            .with_hint("Choose another restore point with `migrator rollback --list`."));
+        return Err(Error::new(ErrorKind::Refused, damaged.problem.clone()).with_hint(
+            "Nothing was changed. Choose another restore point with `migrator rollback --list`.",
+        ));
+    }
+    if let Some(run) = survey
+        .unprotected
+        .iter()
+        .find(|run| Some(run.as_str()) == name)
+    {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "import {run} took no restore point (--no-restore-point): it cannot be rolled back"
+            ),
+        )
+        .with_hint("Roll back to an earlier restore point with --force, or undo it by hand."));
     }
     let mut points = survey.points;
     let names: Vec<String> = points.iter().map(|p| p.manifest.name.clone()).collect();
