@@ -484,7 +484,11 @@ fn an_import_without_restore_point_since_blocks_the_rollback_until_forced() {
     let run = unprotected[0].as_str().unwrap();
     let named = lab.run(&["rollback", "--server", s(&image), run]);
     assert_eq!(named.status.code(), Some(2), "{}", stderr(&named));
-    assert!(stderr(&named).contains("took no restore point"), "{}", stderr(&named));
+    assert!(
+        stderr(&named).contains("took no restore point"),
+        "{}",
+        stderr(&named)
+    );
 
     let refused = lab.run(&["rollback", "--server", s(&image)]);
     assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));

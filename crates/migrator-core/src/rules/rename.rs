@@ -197,7 +197,13 @@ fn rewrite_reference(ctx: &RuleContext, place: Place, value: &str, text: &str) -
         Place::MediaInCic => rename_exact(text, servers),
         _ => None,
     };
-    specific.or(unc)
+    // Any other path under the source's install root (the Recorder's storage and key file,
+    // the LRA configuration file, ...) moves to the target's: a whole-element match on a
+    // drive path, so no other text can match by chance.
+    match specific.is_none() && unc.is_none() {
+        true => install_root(),
+        false => specific.or(unc),
+    }
 }
 
 /// `\Indy` becomes `\Chicago`.
@@ -471,6 +477,31 @@ mod tests {
                 "value Root Path: calliope → helios"
             ]
         );
+    }
+
+    #[test]
+    fn any_path_under_the_install_root_follows_it() {
+        let fx = Fixture::new();
+        let recorder = fixtures::path("Indy", "calliope", layout::RECORDER);
+        let mut incoming = Incoming::new("Interaction Recorder");
+        let key = incoming.tree.ensure(&recorder);
+        key.set_value(Value::sz(
+            "Recording Storage Path",
+            "D:\\I3\\IC\\Recordings",
+        ));
+        key.set_value(Value::sz("Archive", "D:\\I3\\ICArchive\\Old"));
+        key.set_value(Value::sz("Note", "see D:\\I3\\IC\\Recordings"));
+        let mut log = RuleLog::default();
+        apply(&fx.migration(), &mut incoming, &mut log).unwrap();
+        let moved = fixtures::path("Chicago", "helios", layout::RECORDER);
+        let key = incoming.tree.find(&moved).unwrap();
+        assert_eq!(
+            key.text("Recording Storage Path").unwrap(),
+            "C:\\I3\\IC\\Recordings"
+        );
+        // Another folder that merely starts with the same letters, and prose, stay as they are.
+        assert_eq!(key.text("Archive").unwrap(), "D:\\I3\\ICArchive\\Old");
+        assert_eq!(key.text("Note").unwrap(), "see D:\\I3\\IC\\Recordings");
     }
 
     #[test]
