@@ -50,6 +50,8 @@ const HOST_BOUND: &[(&str, bool)] = &[
 const ROOT_ELEMENT: &str = "MediaServerConfig";
 /// The root element's attribute naming the Media Server itself.
 const OWN_NAME_ATTRIBUTE: &str = "ServerName";
+/// The root element's attribute naming the installed release: host-bound, like the registry's.
+const VERSION_ATTRIBUTE: &str = "Version";
 
 /// Attribute or element names that hold a command server's host, when `NotifierHost` is
 /// absent.
@@ -102,28 +104,46 @@ fn map_command_servers(
     let file = &incoming.files[index];
     let path = landing_path(file);
     let text = read_text(&file.source)?;
-    let mut rewritten = text.clone();
     let mut renamed = Vec::new();
-    let mut slots = own_name_slots(&text);
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut slots = root_slots(&text, OWN_NAME_ATTRIBUTE);
     slots.extend(command_server_slots(&text));
-    slots.sort_by_key(|slot| slot.range.start);
-    for slot in slots.iter().rev() {
+    for slot in &slots {
         let old = &text[slot.range.clone()];
         if let Some(new) = rename_host(old, ctx.server_renames()) {
-            rewritten.replace_range(slot.range.clone(), &new);
             let pair = format!("{old} → {new}");
             if !renamed.contains(&pair) {
-                renamed.insert(0, pair);
+                renamed.push(pair);
             }
+            edits.push((slot.range.clone(), new));
         }
     }
-    if !renamed.is_empty() {
+    // The release stays the target's own, as the registry's does.
+    let release = ctx.target.version.to_string();
+    let version = root_slots(&text, VERSION_ATTRIBUTE)
+        .into_iter()
+        .find(|slot| text[slot.range.clone()] != release);
+    if let Some(slot) = &version {
+        let old = &text[slot.range.clone()];
+        let detail = format!("release {old} → {release}: host-bound, the target keeps its own");
+        log.change(&incoming.component, &path, NAME, detail);
+        edits.push((slot.range.clone(), release));
+    }
+    // From the end, so that the ranges still to replace stay where they were.
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut rewritten = text.clone();
+    for (range, new) in edits {
+        rewritten.replace_range(range, &new);
+    }
+    if !renamed.is_empty() || version.is_some() {
         let copy = ctx
             .work_dir
             .join(&incoming.component)
             .join(layout::file_path(&path));
         write_copy(&copy, &rewritten)?;
         incoming.files[index].source = copy;
+    }
+    if !renamed.is_empty() {
         let detail = format!("command servers: {}", renamed.join(", "));
         log.change(&incoming.component, &path, NAME, detail);
     }
@@ -208,8 +228,8 @@ struct Slot {
     label: String,
 }
 
-/// The root element's `ServerName` attribute: the Media Server's own name.
-fn own_name_slots(xml: &str) -> Vec<Slot> {
+/// The root element's attribute `label`, such as `ServerName` (the Media Server's own name).
+fn root_slots(xml: &str, label: &str) -> Vec<Slot> {
     let open = format!("<{}", ROOT_ELEMENT);
     let Some(start) = xml.find(&open) else {
         return Vec::new();
@@ -217,7 +237,7 @@ fn own_name_slots(xml: &str) -> Vec<Slot> {
     let end = xml[start..].find('>').map_or(xml.len(), |i| start + i);
     let mut slots = Vec::new();
     read_tag(xml, start + 1..end, &mut Vec::new(), &mut slots);
-    slots.retain(|slot| same(&slot.label, OWN_NAME_ATTRIBUTE));
+    slots.retain(|slot| same(&slot.label, label));
     slots
 }
 

@@ -573,7 +573,9 @@ fn a_media_server_migrates_with_its_command_servers_mapped() {
             .join("MediaServerConfig.xml"),
     )
     .expect("file reads");
+    // The release is host-bound: the file keeps the target's, as the registry does.
     let expected = original
+        .replace("Version=\"2016 R1\"", "Version=\"2023 R3\"")
         .replace("ServerName=\"mars\"", "ServerName=\"venus\"")
         .replace("Name=\"calliope\"", "Name=\"helios\"")
         .replace(">calliope<", ">helios<");
