@@ -156,7 +156,7 @@ fn a_keystroke_driven_import_runs_and_shows_the_report_and_checklist() {
     let helios = sample_image(&tmp.path().join("helios"), "helios", "Chicago", "2023 R3");
     let out = tmp.path().join("exports");
     let export = migrator(tmp.path())
-        .args(["export", "--nodes", "Users", "--server"])
+        .args(["export", "--nodes", "Users, IP\\Handlers", "--server"])
         .arg(&calliope)
         .arg("--out")
         .arg(&out)
@@ -186,6 +186,8 @@ fn a_keystroke_driven_import_runs_and_shows_the_report_and_checklist() {
         screen.contains("[x] Users") && screen.contains("[x] Workgroups"),
         "{screen}"
     );
+    // The archive's server component, under the archive's server name.
+    assert!(screen.contains("[x] calliope\\IP"), "{screen}");
     wizard.press(ENTER);
     let screen = wizard.wait_for("Import Confirmation");
     assert!(screen.contains("(•) Migration"), "{screen}");

@@ -358,7 +358,14 @@ impl App {
             .iter()
             .map(|c| c.name.clone())
             .collect();
-        self.tree = Tree::for_archive(Scope::of(&self.identity), &names);
+        // The archive's own server names its server components (`calliope\IP`).
+        let manifest = archive.manifest();
+        let scope = Scope {
+            kind: Some(manifest.kind),
+            version: Some(manifest.cic_version),
+            server: Some(manifest.server.clone()),
+        };
+        self.tree = Tree::for_archive(scope, &names);
         Ok(())
     }
 

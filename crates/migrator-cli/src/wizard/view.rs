@@ -137,7 +137,7 @@ fn confirmation(app: &App) -> Vec<Line<'static>> {
         Line::from("Please confirm, then press Enter to start:"),
         Line::from(""),
     ];
-    let nodes = app.tree.nodes();
+    let nodes = app.tree.nodes().replace(',', ", ");
     let components = format!("{} component(s): {nodes}", app.tree.checked_count());
     let text = |label: &str, form: &Form| format!("{label}: {}", form.text(label));
     let entries = match app.task {
