@@ -394,8 +394,19 @@ impl Checklist {
                 capitalize(&step.title),
                 step.text
             ));
-            if !step.items.is_empty() {
-                text.push('\n');
+            if step.items.is_empty() {
+                continue;
+            }
+            text.push('\n');
+            // A step whose title counts its items is one to-do per item; in the others (the
+            // restart) the items only say what the step concerns.
+            let per_item = STEPS
+                .iter()
+                .any(|s| s.id == step.id && s.title.contains("{n}"));
+            if !per_item {
+                let items: Vec<String> = step.items.iter().map(|i| escape(i)).collect();
+                text.push_str(&format!("Concerns: {}.\n", items.join(", ")));
+                continue;
             }
             for item in &step.items {
                 text.push_str(&format!("- [ ] {}\n", escape(item)));
@@ -473,6 +484,10 @@ mod tests {
             checklist.headline(),
             "Checklist: 1 step left (restart the service); see checklist.md."
         );
+        // One restart, whatever was imported: the components are named, not boxes to tick.
+        let markdown = checklist.to_markdown();
+        assert!(markdown.contains("\nConcerns: Users.\n"), "{markdown}");
+        assert!(!markdown.contains("- [ ]"), "{markdown}");
     }
 
     #[test]
