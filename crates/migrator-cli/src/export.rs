@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use migrator_core::catalog::Reason;
 use migrator_core::export::{self, ExportReport, ExportRequest, PreparedExport};
 use migrator_core::retention;
+use migrator_core::text::counted;
 use migrator_core::Result;
 
 use crate::password::{PasswordArgs, Purpose};
@@ -104,8 +105,10 @@ fn print_report(report: &ExportReport, encrypted: bool, elapsed: Duration) {
     let files: usize = report.components.iter().map(|c| c.files).sum();
     println!("archive: {}", report.archive.display());
     println!(
-        "{} components, {items} items, {files} files, {}, in {:.2} s",
-        report.components.len(),
+        "{}, {}, {}, {}, in {:.2} s",
+        counted(report.components.len(), "component"),
+        counted(items, "item"),
+        counted(files, "file"),
         if encrypted {
             "encrypted"
         } else {

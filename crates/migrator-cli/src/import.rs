@@ -164,7 +164,8 @@ fn print_report(report: &Report, args: &Args) -> Result<u8> {
             exit::report(&failure.to_error());
         }
         (None, Status::CompletedWithWarnings) => {
-            tracing::warn!("import completed with {} warnings", report.warnings.len());
+            let warnings = migrator_core::text::counted(report.warnings.len(), "warning");
+            tracing::warn!("import completed with {warnings}");
         }
         _ => {}
     }

@@ -43,8 +43,8 @@ pub fn run(args: Args) -> Result<u8> {
     } else {
         print_text(&resolved, &args);
     }
-    let left = !args.plan && resolved.undecided() > 0;
-    Ok(u8::from(left))
+    // With --plan too: a script sees that pairs would be left to decide.
+    Ok(u8::from(resolved.undecided() > 0))
 }
 
 fn print_text(resolved: &Resolved, args: &Args) {

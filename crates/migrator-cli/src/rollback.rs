@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use migrator_core::restore::{self, RestorePoint, Rollback};
 use migrator_core::server::ServerImage;
+use migrator_core::text::counted;
 use migrator_core::Result;
 use serde_json::json;
 
@@ -156,13 +157,5 @@ fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
     // Part of the result (what the rollback could not undo), so shown even with -q.
     for warning in &done.warnings {
         eprintln!("warning: {warning}");
-    }
-}
-
-/// `1 file`, `2 files`.
-fn counted(n: usize, noun: &str) -> String {
-    match n {
-        1 => format!("1 {noun}"),
-        n => format!("{n} {noun}s"),
     }
 }

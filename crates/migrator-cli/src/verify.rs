@@ -33,9 +33,9 @@ pub fn run(args: Args) -> Result<u8> {
     }
     let report = report.into_result()?;
     println!(
-        "{} is sound: {} components checked",
+        "{} is sound: {} checked",
         report.archive.display(),
-        report.components.len()
+        migrator_core::text::counted(report.components.len(), "component")
     );
     Ok(0)
 }

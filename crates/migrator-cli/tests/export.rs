@@ -200,7 +200,7 @@ fn a_media_server_exports_its_own_components() {
     let name = archive.file_name().unwrap().to_str().unwrap();
     assert!(name.starts_with("backgammon_"), "{name}");
     assert!(
-        stdout(&output).contains("2 components, 2 items, 1 files"),
+        stdout(&output).contains("2 components, 2 items, 1 file,"),
         "{}",
         stdout(&output)
     );

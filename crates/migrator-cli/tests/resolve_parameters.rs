@@ -80,7 +80,11 @@ fn plan_changes_nothing_and_shows_no_secret() {
         tmp.path(),
         &["resolve-parameters", "--server", server, "--plan"],
     );
-    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "pairs would be left: {output:?}"
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("Plan only: 3 pair(s) would be resolved; nothing was changed."));
     assert!(

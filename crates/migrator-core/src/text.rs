@@ -18,9 +18,24 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// `n` and `noun`, with the plural ending when `n` is not one: `1 file`, `2 files`.
+pub fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_nouns_take_the_plural_except_for_one() {
+        assert_eq!(counted(0, "change"), "0 changes");
+        assert_eq!(counted(1, "change"), "1 change");
+        assert_eq!(counted(2, "warning"), "2 warnings");
+    }
 
     #[test]
     fn counts_single_character_edits() {

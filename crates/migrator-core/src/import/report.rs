@@ -361,8 +361,9 @@ pub fn plan_text(planned: &Planned, show_kept: bool) -> String {
         ),
         n => writeln!(
             out,
-            "{n} changes; nothing on the server changes until the import runs (the archive \
-             was only extracted into the extraction folder, to compare its files)."
+            "{}; nothing on the server changes until the import runs (what was extracted to \
+             plan them was removed again).",
+            crate::text::counted(n, "change")
         ),
     };
     out.push('\n');

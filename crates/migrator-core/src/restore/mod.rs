@@ -467,7 +467,12 @@ pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
         .with_hint("Roll back to an earlier restore point with --force, or undo it by hand."));
     }
     let mut points = survey.points;
-    let names: Vec<String> = points.iter().map(|p| p.manifest.name.clone()).collect();
+    // The hint offers only the points that can still be used.
+    let names: Vec<String> = points
+        .iter()
+        .filter(|p| p.manifest.rolled_back.is_none())
+        .map(|p| p.manifest.name.clone())
+        .collect();
     let found = match name {
         None => points.pop(),
         Some(name) => points.into_iter().find(|p| p.manifest.name == name),
@@ -484,8 +489,13 @@ pub fn find(image: &ServerImage, name: Option<&str>) -> Result<RestorePoint> {
             ),
         };
         let hint = match names.is_empty() {
-            true => "An import takes one unless --no-restore-point is given.".to_string(),
-            false => format!("Restore points there: {}.", names.join(", ")),
+            true => "None is left to use there; an import takes one unless \
+                     --no-restore-point is given."
+                .to_string(),
+            false => format!(
+                "Restore points there not rolled back yet: {}.",
+                names.join(", ")
+            ),
         };
         Error::new(ErrorKind::Usage, message).with_hint(hint)
     })

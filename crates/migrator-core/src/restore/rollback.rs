@@ -48,9 +48,9 @@ pub struct Rollback {
 ///
 /// # Errors
 ///
-/// `ErrorKind::Refused` when the server is in use, a restore point is damaged or a later
-/// import cannot be undone, `ErrorKind::Usage` when there is no such restore point or it was
-/// rolled back already, I/O errors otherwise.
+/// `ErrorKind::Refused` when the server is in use, a restore point is damaged, a later import
+/// cannot be undone, the point was rolled back already or none is left; `ErrorKind::Usage`
+/// when there is no restore point of that name; I/O errors otherwise.
 pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> Result<Rollback> {
     let _lock = ImportLock::acquire(image, "rollback")?;
     let survey = survey(image)?;
@@ -104,7 +104,7 @@ fn chosen_point(
     };
     if let Some(when) = &target.manifest.rolled_back {
         return Err(Error::new(
-            ErrorKind::Usage,
+            ErrorKind::Refused,
             format!(
                 "restore point {} was rolled back already, on {when}",
                 target.manifest.name
@@ -243,7 +243,8 @@ fn nothing_to_roll_back(image: &ServerImage, survey: &super::Survey) -> Error {
             .with_hint("Nothing was changed. Restore the server from a backup, or see `--list`.");
         }
     };
-    Error::new(ErrorKind::Usage, message).with_hint(hint)
+    // Nothing is wrong with the command line: the server has nothing to undo.
+    Error::new(ErrorKind::Refused, message).with_hint(hint)
 }
 
 /// Rolls `image` back to `point`. The caller holds the import lock.
@@ -413,7 +414,8 @@ fn restore_registry(image: &ServerImage, copy: &Path, saved: &SavedFile) -> Resu
 
 fn mark_rolled_back(point: &RestorePoint) -> Result<()> {
     let mut manifest = point.manifest.clone();
-    manifest.rolled_back = Some(chrono::Local::now().to_rfc3339());
+    manifest.rolled_back =
+        Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
     let path = point.dir.join(POINT_DIR).join(MANIFEST_FILE);
     write_atomically(&path, |out| {
         serde_json::to_writer_pretty(out, &manifest).map_err(io::Error::from)
