@@ -171,6 +171,11 @@ fn calliope_migrates_onto_helios_and_a_second_run_plans_nothing() {
 
     let report = completed(&lab.import(&archive, &helios, "migration", &[]));
     let after = registry(&helios);
+    let told = texts(&report["notices"], "rule");
+    assert!(
+        told.contains(&"dial-plan-overwrite".to_string()),
+        "{told:?}"
+    );
 
     // No old name is left on helios but where the report lists it as unresolved.
     let left = places_naming(&after, &["calliope", "Indy"]);
@@ -328,6 +333,13 @@ fn calliope_migrates_onto_helios_and_a_second_run_plans_nothing() {
         .collect();
     assert!(writes.is_empty(), "{writes:#?}");
     assert_eq!(again["changes"], 0);
+    // Nor anything to warn of before the actions: nothing is overwritten any more.
+    assert_eq!(
+        again["notices"],
+        Json::Array(Vec::new()),
+        "{:#}",
+        again["notices"]
+    );
 }
 
 #[test]

@@ -219,6 +219,14 @@ impl Run<'_> {
             kind: prepared.target.kind,
         };
         let plan = plan::build(target, incoming, &ruled.log, self.request.mode)?;
+        let mut ruled = ruled;
+        // A notice says what a component's writes will do; one that writes nothing has none
+        // to say (a dial plan already as the archive has it is not "overwritten").
+        ruled.log.notices.retain(|notice| {
+            plan.actions
+                .iter()
+                .any(|a| a.kind.writes() && *a.component == *notice.component)
+        });
         let mut warnings = prepared.warnings.clone();
         warnings.extend(ruled.warnings);
         warnings.extend(plan_warnings(&plan, &ruled.log));
