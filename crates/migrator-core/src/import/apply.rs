@@ -180,6 +180,10 @@ fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Res
             }
             Ok(())
         }
+        (Item::Key(path), Payload::KeyAfter(after)) => {
+            tree.ensure_after(path, after.as_deref());
+            Ok(())
+        }
         (Item::Key(path), _) => {
             tree.ensure(path);
             Ok(())

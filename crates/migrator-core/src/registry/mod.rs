@@ -402,6 +402,31 @@ impl Key {
         }
     }
 
+    /// The subkey stored just before the subkey `name`; `None` when `name` is the first (or
+    /// not a subkey).
+    pub fn subkey_before(&self, name: &str) -> Option<&Key> {
+        let index = with_folded(name, |folded| self.subkeys.get_index_of(folded))?;
+        let before = index.checked_sub(1)?;
+        self.subkeys.get_index(before).map(|(_, key)| key)
+    }
+
+    /// The direct subkey named `name`, created when missing at the place the archive gave it:
+    /// right after the subkey `after` when this key has it (else last), first when `after` is
+    /// `None`. So a key deleted and imported again comes back where it was.
+    pub fn ensure_subkey_after(&mut self, name: &str, after: Option<&str>) -> &mut Key {
+        if let Some(index) = with_folded(name, |folded| self.subkeys.get_index_of(folded)) {
+            return &mut self.subkeys[index];
+        }
+        let index = match after {
+            None => 0,
+            Some(after) => with_folded(after, |folded| self.subkeys.get_index_of(folded))
+                .map_or(self.subkeys.len(), |index| index + 1),
+        };
+        self.subkeys
+            .shift_insert(index, fold(name).into(), Key::new(name));
+        &mut self.subkeys[index]
+    }
+
     /// Attaches `key` as a subkey. A subkey with the same name is replaced in its place.
     pub fn insert_subkey(&mut self, key: Key) {
         let folded: Box<str> = fold(&key.name).into();
@@ -564,6 +589,15 @@ impl RegTree {
         self.root.ensure(path)
     }
 
+    /// The key at an absolute path; when missing, created with its ancestors and placed among
+    /// its siblings as [`Key::ensure_subkey_after`] places it.
+    pub fn ensure_after(&mut self, path: &str, after: Option<&str>) -> &mut Key {
+        match path.rsplit_once('\\') {
+            Some((parent, name)) => self.root.ensure(parent).ensure_subkey_after(name, after),
+            None => self.root.ensure_subkey_after(path, after),
+        }
+    }
+
     /// Removes the key at an absolute path with its subtree.
     pub fn remove(&mut self, path: &str) -> Option<Key> {
         self.root.remove(path)
@@ -647,6 +681,22 @@ mod tests {
                 || p.starts_with(&format!("{ancestor}{SEPARATOR}"));
             proptest::prop_assert_eq!(is_within(&a, &b), within);
         }
+    }
+
+    #[test]
+    fn a_key_created_after_a_sibling_takes_its_place() {
+        let mut key = Key::new("Users");
+        for name in ["ann", "cid"] {
+            key.ensure_subkey(name);
+        }
+        key.ensure_subkey_after("bob", Some("ANN"));
+        key.ensure_subkey_after("abe", None);
+        key.ensure_subkey_after("zoe", Some("nobody"));
+        key.ensure_subkey_after("cid", None);
+        let names: Vec<&str> = key.subkeys().map(Key::name).collect();
+        assert_eq!(names, ["abe", "ann", "bob", "cid", "zoe"]);
+        assert_eq!(key.subkey_before("bob").map(Key::name), Some("ann"));
+        assert!(key.subkey_before("abe").is_none());
     }
 
     #[test]

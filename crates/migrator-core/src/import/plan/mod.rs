@@ -191,6 +191,9 @@ pub(crate) enum Payload {
     /// The file to copy (boxed: few actions are files, and every action is as large as the
     /// largest payload).
     File(Box<FileCopy>),
+    /// Where a created key goes among its siblings: after the one the archive has before it,
+    /// or first (`None`), so that a key deleted and imported again comes back in its place.
+    KeyAfter(Option<Box<str>>),
 }
 
 /// The extracted file to copy, and the destination in the image.

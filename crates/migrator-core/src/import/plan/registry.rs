@@ -14,7 +14,7 @@ use crate::catalog::RegistryPolicy;
 use crate::error::{Error, ErrorKind, Result};
 use crate::incoming::{Incoming, RuleChange, MERGED, RENAMED_FROM};
 use crate::layout;
-use crate::registry::{fold, is_within, join, Key, Value};
+use crate::registry::{fold, is_within, join, Key, RegTree, Value};
 use crate::server::ii_key;
 
 use super::super::archive_source::NOT_IMPORTED;
@@ -122,6 +122,7 @@ pub(super) fn plan<'a>(
     skip_actions(name, &exclusions, &roots, log, actions);
 
     let mut planner = KeyPlanner {
+        tree: &component.tree,
         component: name,
         merges: order::policy(&component.component).registry == RegistryPolicy::Merge,
         planned,
@@ -214,6 +215,8 @@ impl<'s> KeyPath<'s> {
 
 /// Plans the keys of one component, one at a time.
 struct KeyPlanner<'p, 'a> {
+    /// The component's data, for where each created key stands among its siblings.
+    tree: &'a RegTree,
     component: &'p Arc<str>,
     /// Whether the component's rows are merged with the target's (the rule says which).
     merges: bool,
@@ -247,6 +250,14 @@ impl<'a> KeyPlanner<'_, 'a> {
             None if existed && !structural => self.keep_target_values(&target, key),
             _ => {}
         }
+    }
+
+    /// The name of the key the archive has just before the key at `path`, under the same
+    /// parent; `None` when it is the first.
+    fn sibling_before(&self, path: &str) -> Option<Box<str>> {
+        let (parent, name) = path.rsplit_once('\\')?;
+        let before = self.tree.find(parent)?.subkey_before(name)?;
+        Some(before.name().into())
     }
 
     /// The rule that replaces the key at `path` whole, directly or through an ancestor.
@@ -313,6 +324,7 @@ impl<'a> KeyPlanner<'_, 'a> {
         if let Some(change) = change.filter(|_| renamed) {
             action.set_detail(change.detail.clone());
         }
+        action.payload = Payload::KeyAfter(self.sibling_before(path));
         // The key itself is added to the planned registry with its values, next.
         self.actions.push(action);
     }
