@@ -18,6 +18,21 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The candidate whose name is nearest `typed`, when near enough to be a typing error (at most
+/// one edit for every two characters typed, one for a short word). Each candidate is a name
+/// to compare, as `typed` is written (same case and spacing), and what to give back for it.
+pub fn closest<N: AsRef<str>, T>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = (N, T)>,
+) -> Option<T> {
+    candidates
+        .into_iter()
+        .map(|(name, found)| (edit_distance(typed, name.as_ref()), found))
+        .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= typed.chars().count().max(3) / 2)
+        .map(|(_, found)| found)
+}
+
 /// `n` and `noun`, with the plural ending when `n` is not one: `1 file`, `2 files`.
 pub fn counted(n: usize, noun: &str) -> String {
     match n {
@@ -29,6 +44,14 @@ pub fn counted(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_closest_name_is_given_only_when_near_enough() {
+        let names = [("users", 1), ("workgroups", 2)];
+        assert_eq!(closest("usres", names), Some(1));
+        assert_eq!(closest("wrkgroups", names), Some(2));
+        assert_eq!(closest("lines", names), None);
+    }
 
     #[test]
     fn counted_nouns_take_the_plural_except_for_one() {

@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use migrator_core::export::{self, ExportRequest};
-use migrator_core::import::report::Status;
 use migrator_core::import::{self, archive_source::ArchiveSource, Outcome};
 use migrator_core::progress::Progress;
 use migrator_core::{Error, Result};
@@ -165,10 +164,9 @@ fn run_import(
         Outcome::Imported(report) => Ok(Finished::Imported {
             status: report.status.words().to_owned(),
             report: report.to_text(false),
-            checklist: match report.status {
-                Status::Failed => String::new(),
-                _ => report.checklist.headline(),
-            },
+            checklist: report
+                .steps_left()
+                .map_or_else(String::new, |checklist| checklist.headline()),
             code: u8::try_from(report.exit_code()).unwrap_or(70),
         }),
         Outcome::Planned(_) => Err(Error::new(

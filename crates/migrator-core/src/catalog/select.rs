@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Component;
 use crate::error::{Error, ErrorKind, Result};
 use crate::server::{Identity, ServerKind};
-use crate::text::edit_distance;
+use crate::text;
 use crate::version::CicVersion;
 
 /// The server a selection is made for: which components exist and how `<SERVER>` reads.
@@ -305,19 +305,13 @@ fn nothing_selected(spec: &str) -> Error {
 
 /// The displayed name closest to `typed`, when one is close enough to be a likely typo.
 fn closest(typed: &str, scope: &Scope, available: &[&'static Component]) -> Option<String> {
-    let wanted = normalize(typed);
-    let wanted = wanted.as_str();
-    available
-        .iter()
-        .flat_map(|c| {
-            let shown = scope.display(c);
-            names_of(c, scope)
-                .into_iter()
-                .map(move |name| (edit_distance(wanted, &name), shown.clone()))
-        })
-        .min_by_key(|(score, _)| *score)
-        .filter(|(score, _)| *score <= wanted.chars().count().max(3) / 2)
-        .map(|(_, shown)| shown)
+    let candidates = available.iter().flat_map(|c| {
+        let shown = scope.display(c);
+        names_of(c, scope)
+            .into_iter()
+            .map(move |name| (name, shown.clone()))
+    });
+    text::closest(&normalize(typed), candidates)
 }
 
 #[cfg(test)]

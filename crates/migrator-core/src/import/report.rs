@@ -172,6 +172,12 @@ impl Report {
         self.status.exit_code(self.failure.as_ref())
     }
 
+    /// The checklist of what is left to do after the import; none after a failed import, whose
+    /// steps would concern configuration the rollback took away again.
+    pub fn steps_left(&self) -> Option<&Checklist> {
+        (self.status != Status::Failed).then_some(&self.checklist)
+    }
+
     /// The time the run took.
     pub fn duration(&self) -> chrono::Duration {
         self.finished - self.started
@@ -199,7 +205,7 @@ impl Report {
             rollback: self.rollback.as_ref(),
             notices: &self.log.notices,
             unresolved: &self.log.unresolved,
-            checklist: (self.status != Status::Failed).then_some(&self.checklist),
+            checklist: self.steps_left(),
             actions: WithOutcomes(&self.plan.actions, &self.outcomes),
         }
     }
@@ -246,15 +252,15 @@ impl Report {
         notices_section(&mut out, &self.log);
         list_section(&mut out, "Components added", &self.notes);
         list_section(&mut out, "Warnings", &self.warnings);
-        if self.status != Status::Failed {
-            let _ = writeln!(out, "\n{}", self.checklist.headline());
+        if let Some(checklist) = self.steps_left() {
+            let _ = writeln!(out, "\n{}", checklist.headline());
         }
         out
     }
 
     /// Writes the text report (summary and stages), the checklist, and with `per_item` the
-    /// JSON report with every item, into `dir`. A failed import has no checklist: its steps
-    /// would concern configuration the rollback took away again.
+    /// JSON report with every item, into `dir` (the checklist only when
+    /// [`Report::steps_left`] has one).
     ///
     /// # Errors
     ///
@@ -262,8 +268,8 @@ impl Report {
     pub fn write(&self, dir: &Path, per_item: bool) -> Result<()> {
         let text = self.to_text(false);
         write_atomically(&dir.join(REPORT_TEXT), |out| out.write_all(text.as_bytes()))?;
-        if self.status != Status::Failed {
-            let checklist = self.checklist.to_markdown();
+        if let Some(checklist) = self.steps_left() {
+            let checklist = checklist.to_markdown();
             write_atomically(&dir.join(CHECKLIST), |out| {
                 out.write_all(checklist.as_bytes())
             })?;

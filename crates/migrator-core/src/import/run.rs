@@ -222,11 +222,18 @@ impl Run<'_> {
         let mut ruled = ruled;
         // A notice says what a component's writes will do; one that writes nothing has none
         // to say (a dial plan already as the archive has it is not "overwritten").
-        ruled.log.notices.retain(|notice| {
-            plan.actions
+        if !ruled.log.notices.is_empty() {
+            let writing: std::collections::HashSet<&str> = plan
+                .actions
                 .iter()
-                .any(|a| a.kind.writes() && *a.component == *notice.component)
-        });
+                .filter(|a| a.kind.writes())
+                .map(|a| &*a.component)
+                .collect();
+            ruled
+                .log
+                .notices
+                .retain(|notice| writing.contains(notice.component.as_str()));
+        }
         let mut warnings = prepared.warnings.clone();
         warnings.extend(ruled.warnings);
         warnings.extend(plan_warnings(&plan, &ruled.log));

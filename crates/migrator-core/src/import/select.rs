@@ -7,7 +7,7 @@
 
 use crate::catalog::{self, Component, Reason, Scope};
 use crate::error::{Error, ErrorKind, Result};
-use crate::text::edit_distance;
+use crate::text;
 
 use super::order;
 use super::source::Origin;
@@ -119,14 +119,11 @@ fn missing(origin: &Origin, names: &[&str]) -> Error {
 
 /// The archive's component name closest to `typed`, when it is close enough to be a typo.
 fn closest<'a>(origin: &'a Origin, typed: &str) -> Option<&'a str> {
-    let typed = typed.to_lowercase();
-    origin
+    let candidates = origin
         .components
         .iter()
-        .map(|name| (edit_distance(&typed, &name.to_lowercase()), name.as_str()))
-        .min_by_key(|(distance, _)| *distance)
-        .filter(|(distance, _)| *distance <= typed.chars().count().max(3) / 2)
-        .map(|(_, name)| name)
+        .map(|name| (name.to_lowercase(), name.as_str()));
+    text::closest(&typed.to_lowercase(), candidates)
 }
 
 /// Adds what the pull rules require, noting each addition with its reason.

@@ -21,7 +21,7 @@ use super::support::{
 };
 use super::{Components, Rule, RuleContext, MIGRATION};
 use crate::error::{Error, Result};
-use crate::incoming::{Destination, Incoming, RuleLog, Unresolved};
+use crate::incoming::{Destination, Incoming, IncomingFile, RuleLog, Unresolved};
 use crate::layout;
 use crate::registry::{is_within, join, Key, RegTree};
 use crate::server::ServerKind;
@@ -302,12 +302,22 @@ pub fn find_unresolved(ctx: &RuleContext, incoming: &[Incoming], log: &mut RuleL
     if names.is_empty() {
         return Ok(());
     }
+    let installed = |file: &IncomingFile| matches!(file.destination, Destination::Install(_));
+    scan(incoming, &names, installed, log)
+}
+
+/// Notes in `log` every occurrence of `names` in the keys and values of `incoming`, and in
+/// the text files that `scanned` takes.
+fn scan(
+    incoming: &[Incoming],
+    names: &[&str],
+    scanned: impl Fn(&IncomingFile) -> bool,
+    log: &mut RuleLog,
+) -> Result<()> {
     for component in incoming {
-        scan_tree(component, &names, log);
-        for file in &component.files {
-            if matches!(file.destination, Destination::Install(_)) {
-                scan_file(file, &names, log)?;
-            }
+        scan_tree(component, names, log);
+        for file in component.files.iter().filter(|file| scanned(file)) {
+            scan_file(file, names, log)?;
         }
     }
     Ok(())
@@ -321,12 +331,7 @@ pub fn find_unresolved(ctx: &RuleContext, incoming: &[Incoming], log: &mut RuleL
 /// `ErrorKind::Input` when an extracted file cannot be read.
 pub fn names_absent<'a>(incoming: &[Incoming], names: &[&'a str]) -> Result<Vec<&'a str>> {
     let mut found = RuleLog::default();
-    for component in incoming {
-        scan_tree(component, names, &mut found);
-        for file in &component.files {
-            scan_file(file, names, &mut found)?;
-        }
-    }
+    scan(incoming, names, |_| true, &mut found)?;
     Ok(names
         .iter()
         .filter(|name| !found.unresolved.iter().any(|u| same(&u.name, name)))
@@ -352,11 +357,7 @@ fn scan_tree(component: &Incoming, names: &[&str], log: &mut RuleLog) {
     }
 }
 
-fn scan_file(
-    file: &crate::incoming::IncomingFile,
-    names: &[&str],
-    log: &mut RuleLog,
-) -> Result<()> {
+fn scan_file(file: &IncomingFile, names: &[&str], log: &mut RuleLog) -> Result<()> {
     let landing = landing_path(file);
     let extension = landing
         .rsplit_once('.')

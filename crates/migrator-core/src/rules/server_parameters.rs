@@ -80,6 +80,16 @@ mod tests {
     use super::super::fixtures::{self, Fixture};
     use super::*;
 
+    /// The server parameters of helios that `incoming` holds, in stored order.
+    fn parameter_names(incoming: &Incoming) -> Vec<String> {
+        let container = fixtures::path("Chicago", "helios", layout::SERVER_PARAMETERS);
+        let key = incoming
+            .tree
+            .find(&container)
+            .expect("the parameters container");
+        key.subkeys().map(|k| k.name().to_string()).collect()
+    }
+
     #[test]
     fn every_parameter_gets_the_suffix_and_the_pairs_are_reported() {
         let fx = Fixture::new();
@@ -96,13 +106,7 @@ mod tests {
         )
         .unwrap();
         let container = fixtures::path("Chicago", "helios", layout::SERVER_PARAMETERS);
-        let names: Vec<String> = parameters
-            .tree
-            .find(&container)
-            .unwrap()
-            .subkeys()
-            .map(|k| k.name().to_string())
-            .collect();
+        let names = parameter_names(&parameters);
         assert_eq!(
             names,
             [
@@ -152,14 +156,7 @@ mod tests {
         let mut log = RuleLog::default();
         super::super::apply_all(&fx.migration(), std::slice::from_mut(&mut users), &mut log)
             .unwrap();
-        let container = fixtures::path("Chicago", "helios", layout::SERVER_PARAMETERS);
-        let names: Vec<String> = users
-            .tree
-            .find(&container)
-            .unwrap()
-            .subkeys()
-            .map(|k| k.name().to_string())
-            .collect();
+        let names = parameter_names(&users);
         assert!(!names.is_empty());
         assert!(names.iter().all(|n| n.ends_with("_migrated")), "{names:?}");
     }
@@ -181,13 +178,7 @@ mod tests {
             layout::SERVER_PARAMETERS,
             NAME,
         );
-        let names: Vec<String> = parameters
-            .tree
-            .find(&container)
-            .unwrap()
-            .subkeys()
-            .map(|k| k.name().to_string())
-            .collect();
+        let names = parameter_names(&parameters);
         assert_eq!(names, ["Retries_migrated", "Retries_migrated_migrated"]);
     }
 }
