@@ -8,6 +8,8 @@
 //! ([`Checklist::to_markdown`]) and as one headline line ([`Checklist::headline`]). Items are
 //! names and paths only; no value is ever copied into the checklist.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::incoming::{ImportMode, Incoming, RuleLog};
@@ -231,11 +233,12 @@ pub fn build(ctx: &RuleContext, incoming: &[Incoming], log: &RuleLog) -> Checkli
         .iter()
         .filter_map(|text| {
             let item = noted.checklist.iter().find(|item| item.id == text.id)?;
+            let items = dedup(&item.items);
             Some(ChecklistStep {
                 id: text.id,
-                title: title(text.title, item.items.len()),
+                title: title(text.title, items.len()),
                 text: text.text,
-                items: dedup(&item.items),
+                items,
             })
         })
         .collect();
@@ -331,14 +334,14 @@ fn every_entry(ctx: &RuleContext, imported: &[&Incoming], layout_path: &str) -> 
         .collect()
 }
 
+/// The items in their first order, each once (a licence step lists thousands of users).
 fn dedup(items: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::with_capacity(items.len());
-    for item in items {
-        if !out.contains(item) {
-            out.push(item.clone());
-        }
-    }
-    out
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
+    items
+        .iter()
+        .filter(|item| seen.insert(item.as_str()))
+        .cloned()
+        .collect()
 }
 
 fn title(template: &str, count: usize) -> String {
@@ -488,6 +491,27 @@ mod tests {
         let markdown = checklist.to_markdown();
         assert!(markdown.contains("\nConcerns: Users.\n"), "{markdown}");
         assert!(!markdown.contains("- [ ]"), "{markdown}");
+    }
+
+    #[test]
+    fn an_item_noted_twice_is_listed_and_counted_once() {
+        let fx = Fixture::new();
+        let mut log = RuleLog::default();
+        let handlers = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        note(
+            &mut log,
+            Step::PublishHandlers,
+            handlers(&["b.ihd", "a.ihd"]),
+        );
+        note(
+            &mut log,
+            Step::PublishHandlers,
+            handlers(&["a.ihd", "c.ihd", "b.ihd"]),
+        );
+        let checklist = build(&fx.migration(), &[], &log);
+        let step = &checklist.steps[0];
+        assert_eq!(step.items, ["b.ihd", "a.ihd", "c.ihd"]);
+        assert_eq!(step.title, title(Step::PublishHandlers.text().title, 3));
     }
 
     #[test]
