@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{HumanBytes, HumanDuration, ProgressBar, ProgressStyle};
 use migrator_core::progress::Progress;
+use migrator_core::text::counted;
 
 /// The process's Ctrl-C flag, shared by every renderer.
 static INTERRUPTED: OnceLock<&'static AtomicBool> = OnceLock::new();
@@ -112,7 +113,9 @@ impl Renderer {
         let bar = crate::logging::progress().add(ProgressBar::new(length));
         bar.set_style(style);
         bar.set_prefix(phase.to_string());
-        bar.set_message(format!("0/{items} items"));
+        if items > 0 {
+            bar.set_message(format!("0/{items} items"));
+        }
         bar.enable_steady_tick(Duration::from_millis(200));
         bar
     }
@@ -201,11 +204,13 @@ impl Progress for Renderer {
     }
 }
 
+/// What a phase counts, in words: a phase of bytes alone (a component with only registry
+/// data) says no "0 items".
 fn amounts(items: u64, bytes: u64) -> String {
-    if bytes > 0 {
-        format!("{items} items, {}", HumanBytes(bytes))
-    } else {
-        format!("{items} items")
+    match (items, bytes) {
+        (0, 1..) => HumanBytes(bytes).to_string(),
+        (_, 1..) => format!("{}, {}", counted(items as usize, "item"), HumanBytes(bytes)),
+        _ => counted(items as usize, "item"),
     }
 }
 
@@ -248,4 +253,16 @@ fn install_interrupt_handler() {
         let _ = ctrlc::set_handler(handler);
         flag
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_name_only_what_a_phase_counts() {
+        assert_eq!(amounts(0, 2048), "2.00 KiB");
+        assert_eq!(amounts(1, 2048), "1 item, 2.00 KiB");
+        assert_eq!(amounts(3, 0), "3 items");
+    }
 }

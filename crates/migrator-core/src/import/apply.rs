@@ -1,18 +1,20 @@
 //! Apply: carries out a plan on a server image, action by action, in plan order.
 //!
-//! Files are written as their actions come, each through a temporary file renamed into place.
-//! Registry actions change a copy of the registry in memory, which is stored once, atomically,
-//! after the last action: a failure before that leaves `registry.reg` untouched. Between
+//! Files are written as their actions come, each through a temporary file renamed into place,
+//! on a thread of their own. Registry actions change a copy of the registry in memory, which
+//! is written under a temporary name while the files are copied and put in place, atomically,
+//! after the last file: a failure before that leaves `registry.reg` untouched. Between
 //! actions the user's Ctrl-C is honoured. A fault hook lets tests make any write fail.
 
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::registry::backend::sync_dir;
+use crate::registry::backend::{sync_dir, Staged};
 use crate::registry::RegTree;
 use crate::server::ServerImage;
 
@@ -79,58 +81,58 @@ pub struct ApplyOptions<'a> {
 }
 
 /// Carries out `plan` on `image`, whose registry was loaded as `tree` when planning.
-pub fn apply(
-    image: &ServerImage,
-    mut tree: RegTree,
-    plan: &Plan,
-    options: ApplyOptions,
-) -> Applied {
-    let mut applied = Applied {
-        outcomes: vec![Outcome::NotRun; plan.actions.len()],
-        failure: None,
-        cancelled: false,
-    };
+///
+/// Files are copied on a thread of their own, in plan order, while this one makes the
+/// registry changes in memory and writes the new registry file under a temporary name. The
+/// registry file is put in place last, once every file is copied and synced.
+pub fn apply(image: &ServerImage, tree: RegTree, plan: &Plan, options: ApplyOptions) -> Applied {
     let writes = plan.actions.iter().filter(|a| a.kind.writes());
     let bytes = writes.filter_map(Action::size).sum();
     options
         .progress
         .start_phase("writing", plan.change_count() as u64, bytes);
-    for (index, action) in plan.actions.iter().enumerate() {
-        if !action.kind.writes() {
-            applied.outcomes[index] = Outcome::Done;
-            continue;
+    let stop = AtomicBool::new(false);
+    let (files, registry) = std::thread::scope(|scope| {
+        let copier = scope.spawn(|| carry_out_part(plan, Part::Files, None, &options, &stop));
+        let registry = write_registry(image, tree, plan, &options, &stop);
+        let files = copier
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (files, registry)
+    });
+    let mut applied = Applied {
+        outcomes: plan
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(index, action)| match Part::of(action) {
+                Some(Part::Files) => files.outcome(index),
+                Some(Part::Registry) => registry.ran.outcome(index),
+                None => Outcome::Done,
+            })
+            .collect(),
+        failure: None,
+        cancelled: files.cancelled || registry.ran.cancelled,
+    };
+    // The failure reported is the earliest in plan order, as if one thread did everything.
+    let mut failures: Vec<(usize, Failure)> = Vec::new();
+    failures.extend(files.failure);
+    failures.extend(registry.ran.failure);
+    let staged = match registry.staged {
+        Ok(staged) => staged,
+        Err(error) => {
+            fail_registry_actions(plan, &mut applied, &error);
+            failures.push((usize::MAX, registry_failure(image, error)));
+            None
         }
-        if options.progress.cancelled() {
-            let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
-            note_failure(
-                &mut applied,
-                &action.component,
-                action.item.describe(),
-                error,
-            );
-            applied.cancelled = true;
-            options.progress.end_phase();
-            return applied;
-        }
-        match carry_out(&mut tree, action, &options) {
-            Ok(()) => {
-                applied.outcomes[index] = Outcome::Done;
-                options.progress.advance(1, action.size().unwrap_or(0));
-            }
-            Err(error) => {
-                applied.outcomes[index] = Outcome::Failed(error.message().to_string());
-                note_failure(
-                    &mut applied,
-                    &action.component,
-                    action.item.describe(),
-                    error,
-                );
-                if options.stop_at_failure {
-                    options.progress.end_phase();
-                    return applied;
-                }
-            }
-        }
+    };
+    applied.failure = failures
+        .into_iter()
+        .min_by_key(|(index, _)| *index)
+        .map(|(_, failure)| failure);
+    if applied.cancelled || (applied.failure.is_some() && options.stop_at_failure) {
+        options.progress.end_phase();
+        return applied;
     }
     if let Err(error) = sync_written(plan, &applied.outcomes) {
         note_failure(&mut applied, "files", "the copied files".into(), error);
@@ -139,7 +141,7 @@ pub fn apply(
             return applied;
         }
     }
-    // The last chance to stop: the registry is written in one go.
+    // The last chance to stop: the registry is put in place in one step.
     if options.progress.cancelled() && applied.failure.is_none() {
         let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
         note_failure(&mut applied, "registry", "the registry file".into(), error);
@@ -147,11 +149,141 @@ pub fn apply(
         options.progress.end_phase();
         return applied;
     }
-    if plan.writes_registry() {
-        store_registry(image, &tree, plan, &options, &mut applied);
+    if let Some(staged) = staged {
+        commit_registry(image, staged, plan, &mut applied);
     }
     options.progress.end_phase();
     applied
+}
+
+/// Which of a plan's writing actions a thread carries out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Files,
+    Registry,
+}
+
+impl Part {
+    /// The part a writing action belongs to; `None` for an action that only reports.
+    fn of(action: &Action) -> Option<Part> {
+        match (action.kind.writes(), &action.payload) {
+            (false, _) => None,
+            (true, Payload::File(_)) => Some(Part::Files),
+            (true, _) => Some(Part::Registry),
+        }
+    }
+}
+
+/// What one thread did with its actions: it ran them in plan order up to `stopped_at` (the
+/// first it did not run, if any); those in `failed` failed and the others were done.
+#[derive(Default)]
+struct PartRun {
+    stopped_at: Option<usize>,
+    failed: Vec<(usize, String)>,
+    failure: Option<(usize, Failure)>,
+    cancelled: bool,
+}
+
+impl PartRun {
+    /// The outcome of the action at `index`, one of this part's.
+    fn outcome(&self, index: usize) -> Outcome {
+        if self.stopped_at.is_some_and(|stop| index >= stop) {
+            return Outcome::NotRun;
+        }
+        match self.failed.binary_search_by_key(&index, |(at, _)| *at) {
+            Ok(found) => Outcome::Failed(self.failed[found].1.clone()),
+            Err(_) => Outcome::Done,
+        }
+    }
+}
+
+/// Carries out the actions of one part in plan order, until the end, the user's Ctrl-C, a
+/// failure that stops the run, or the other part stopping it.
+fn carry_out_part(
+    plan: &Plan,
+    part: Part,
+    mut tree: Option<&mut RegTree>,
+    options: &ApplyOptions,
+    stop: &AtomicBool,
+) -> PartRun {
+    let mut run = PartRun::default();
+    for (index, action) in plan.actions.iter().enumerate() {
+        if Part::of(action) != Some(part) {
+            continue;
+        }
+        if stop.load(Ordering::Relaxed) {
+            run.stopped_at = Some(index);
+            break;
+        }
+        if options.progress.cancelled() {
+            let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
+            run.failure = Some((index, failure(action, error)));
+            run.cancelled = true;
+            run.stopped_at = Some(index);
+            stop.store(true, Ordering::Relaxed);
+            break;
+        }
+        match carry_out(tree.as_deref_mut(), action, options) {
+            Ok(()) => options.progress.advance(1, action.size().unwrap_or(0)),
+            Err(error) => {
+                run.failed.push((index, error.message().to_string()));
+                if run.failure.is_none() {
+                    run.failure = Some((index, failure(action, error)));
+                }
+                if options.stop_at_failure {
+                    run.stopped_at = Some(index + 1);
+                    stop.store(true, Ordering::Relaxed);
+                    break;
+                }
+            }
+        }
+    }
+    run
+}
+
+fn failure(action: &Action, error: Error) -> Failure {
+    Failure {
+        component: action.component.to_string(),
+        item: action.item.describe(),
+        error,
+    }
+}
+
+/// The registry's part: its actions in memory, then the new registry file written under a
+/// temporary name (`Ok(None)` when the plan leaves the registry alone or the run stopped).
+struct RegistryRun {
+    ran: PartRun,
+    staged: Result<Option<Staged>>,
+}
+
+fn write_registry(
+    image: &ServerImage,
+    mut tree: RegTree,
+    plan: &Plan,
+    options: &ApplyOptions,
+    stop: &AtomicBool,
+) -> RegistryRun {
+    let ran = carry_out_part(plan, Part::Registry, Some(&mut tree), options, stop);
+    if !plan.writes_registry() || stop.load(Ordering::Relaxed) {
+        return RegistryRun {
+            ran,
+            staged: Ok(None),
+        };
+    }
+    let staged = match options.fault {
+        Some(fault) => {
+            fault(WriteStep::Registry).map_err(|e| Error::io("writing", image.registry_file(), e))
+        }
+        None => Ok(()),
+    }
+    .and_then(|()| image.stage_registry(&tree));
+    if staged.is_err() && options.stop_at_failure {
+        stop.store(true, Ordering::Relaxed);
+    }
+    RegistryRun {
+        ran,
+        staged: staged.map(Some),
+    }
 }
 
 fn note_failure(applied: &mut Applied, component: &str, item: String, error: Error) {
@@ -164,11 +296,24 @@ fn note_failure(applied: &mut Applied, component: &str, item: String, error: Err
     }
 }
 
-fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Result<()> {
+/// Carries out one action: a file action on disk, a registry action on `tree`.
+fn carry_out(tree: Option<&mut RegTree>, action: &Action, options: &ApplyOptions) -> Result<()> {
     if let Some(fault) = options.fault {
         fault(WriteStep::Action(action))
             .map_err(|e| Error::io("writing", Path::new(action.item.path()), e))?;
     }
+    if let Payload::File(copy) = &action.payload {
+        return copy_file(&copy.source, &copy.destination);
+    }
+    let Some(tree) = tree else {
+        return Err(Error::new(
+            ErrorKind::Internal,
+            format!(
+                "registry action {} without the registry",
+                action.item.describe()
+            ),
+        ));
+    };
     match (&action.item, &action.payload) {
         (Item::Key(path), _) if action.kind == ActionKind::DeleteKey => {
             tree.remove(path);
@@ -194,7 +339,6 @@ fn carry_out(tree: &mut RegTree, action: &Action, options: &ApplyOptions) -> Res
             }
             Ok(())
         }
-        (_, Payload::File(copy)) => copy_file(&copy.source, &copy.destination),
         _ => Err(Error::new(
             ErrorKind::Internal,
             format!("plan action {} carries no data", action.item.describe()),
@@ -240,33 +384,37 @@ fn sync_written(plan: &Plan, outcomes: &[Outcome]) -> Result<()> {
     Ok(())
 }
 
-fn store_registry(
-    image: &ServerImage,
-    tree: &RegTree,
-    plan: &Plan,
-    options: &ApplyOptions,
-    applied: &mut Applied,
-) {
-    let file = image.registry_file();
-    let permissions = fs::metadata(file).map(|meta| meta.permissions());
-    let stored = match options.fault {
-        Some(fault) => fault(WriteStep::Registry).map_err(|e| Error::io("writing", file, e)),
-        None => Ok(()),
+fn registry_failure(image: &ServerImage, error: Error) -> Failure {
+    Failure {
+        component: "registry".to_string(),
+        item: image.registry_file().display().to_string(),
+        error,
     }
-    .and_then(|()| image.store_registry(tree));
-    let Err(error) = stored else {
-        // Stored through a private temporary file: the registry file keeps its permissions.
-        if let Ok(permissions) = permissions {
-            let _ = fs::set_permissions(file, permissions);
-        }
-        return;
-    };
-    // The registry is written as a whole, so every registry action shares its fate.
+}
+
+/// The registry is written as a whole, so every registry action shares its fate.
+fn fail_registry_actions(plan: &Plan, applied: &mut Applied, error: &Error) {
     for (index, action) in plan.actions.iter().enumerate() {
         let registry = matches!(action.item, Item::Key(_) | Item::Value { .. });
         if registry && action.kind.writes() && applied.outcomes[index] == Outcome::Done {
             applied.outcomes[index] = Outcome::Failed(error.message().to_string());
         }
     }
-    note_failure(applied, "registry", file.display().to_string(), error);
+}
+
+fn commit_registry(image: &ServerImage, staged: Staged, plan: &Plan, applied: &mut Applied) {
+    let file = image.registry_file();
+    let permissions = fs::metadata(file).map(|meta| meta.permissions());
+    match staged.commit() {
+        Ok(()) => {
+            // Written through a private temporary file: the registry keeps its permissions.
+            if let Ok(permissions) = permissions {
+                let _ = fs::set_permissions(file, permissions);
+            }
+        }
+        Err(error) => {
+            fail_registry_actions(plan, applied, &error);
+            note_failure(applied, "registry", file.display().to_string(), error);
+        }
+    }
 }

@@ -22,9 +22,35 @@ pub trait RegistryBackend {
     /// Reads the whole subtree as one consistent snapshot.
     fn load(&self) -> Result<RegTree>;
 
+    /// Writes `tree` beside the stored subtree without replacing it yet: [`Staged::commit`]
+    /// replaces it in one step, and dropping the [`Staged`] instead leaves the stored subtree
+    /// as it was. An import writes the registry this way while its files are still copied,
+    /// and commits it only once they are all in place.
+    fn stage(&self, tree: &RegTree) -> Result<Staged>;
+
     /// Replaces the stored subtree with `tree`, atomically: after a failure the previous
     /// contents are intact.
-    fn store(&self, tree: &RegTree) -> Result<()>;
+    fn store(&self, tree: &RegTree) -> Result<()> {
+        self.stage(tree)?.commit()
+    }
+}
+
+/// A registry written in full but not yet in place; see [`RegistryBackend::stage`].
+#[derive(Debug)]
+pub struct Staged {
+    file: StagedFile,
+}
+
+impl Staged {
+    /// Puts the written registry in place of the stored one.
+    ///
+    /// # Errors
+    ///
+    /// `ErrorKind::Input` when the replacement fails, naming the file; the stored registry
+    /// is then unchanged.
+    pub fn commit(self) -> Result<()> {
+        self.file.commit()
+    }
 }
 
 /// A registry kept as a regedit export file, as in a server image.
@@ -57,16 +83,17 @@ impl RegistryBackend for RegFileBackend {
         Ok(file.to_tree())
     }
 
-    fn store(&self, tree: &RegTree) -> Result<()> {
+    fn stage(&self, tree: &RegTree) -> Result<Staged> {
         // `reg export` of a server starts at the Interactive Intelligence key itself, even
         // when that key has no values of its own; name it so the file reads the same.
         let root = [layout::II_KEY, layout::II_KEY_WOW64]
             .into_iter()
             .find(|path| holds_only(tree, path));
-        write_atomically(&self.path, |out| match root {
+        let file = stage_atomically(&self.path, |out| match root {
             Some(path) => regfile::write_export_at(tree, path, out),
             None => regfile::write_export(tree, out),
-        })
+        })?;
+        Ok(Staged { file })
     }
 }
 
@@ -93,10 +120,45 @@ pub fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = match path.parent() {
+    stage_atomically(path, fill)?.commit()
+}
+
+/// A file written and synced under a temporary name beside its destination, not yet renamed
+/// into place. Dropped without [`StagedFile::commit`], the temporary file is removed.
+#[derive(Debug)]
+pub struct StagedFile {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl StagedFile {
+    /// Renames the file over its destination and syncs the folder.
+    ///
+    /// # Errors
+    ///
+    /// `ErrorKind::Input` when the rename fails, naming the destination.
+    pub fn commit(self) -> Result<()> {
+        let StagedFile { temp, path } = self;
+        temp.persist(&path)
+            .map_err(|e| Error::io("replacing", &path, e.error))?;
+        sync_dir(folder_of(&path));
+        Ok(())
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
-    };
+    }
+}
+
+/// The first half of [`write_atomically`]: everything but the rename.
+pub fn stage_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<StagedFile> {
+    let dir = folder_of(path);
     let mut temp = tempfile::Builder::new()
         .prefix(".migrator-")
         .suffix(".tmp")
@@ -117,10 +179,10 @@ pub fn write_atomically(
     temp.as_file()
         .sync_all()
         .map_err(|e| Error::io("syncing", path, e))?;
-    temp.persist(path)
-        .map_err(|e| Error::io("replacing", path, e.error))?;
-    sync_dir(dir);
-    Ok(())
+    Ok(StagedFile {
+        temp,
+        path: path.to_path_buf(),
+    })
 }
 
 /// Syncs a folder so that a rename inside it survives a crash. Best effort: not every platform

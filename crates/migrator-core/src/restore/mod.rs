@@ -196,13 +196,18 @@ fn take(
     for action in &plan.actions {
         record(&mut manifest, action, &install, point)?;
     }
-    let path = point.join(MANIFEST_FILE);
-    write_atomically(&path, |out| {
-        serde_json::to_writer_pretty(out, &manifest).map_err(io::Error::from)
-    })?;
+    store_manifest(&point.join(MANIFEST_FILE), &manifest)?;
     Ok(RestorePoint {
         dir: run_dir.to_path_buf(),
         manifest,
+    })
+}
+
+/// Writes `restore-point.json`. Compact: for an import into an empty server it lists hundreds
+/// of thousands of created values, and indenting them would double its size.
+pub(crate) fn store_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+    write_atomically(path, |out| {
+        serde_json::to_writer(out, manifest).map_err(io::Error::from)
     })
 }
 

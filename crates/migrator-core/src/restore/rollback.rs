@@ -417,9 +417,7 @@ fn mark_rolled_back(point: &RestorePoint) -> Result<()> {
     manifest.rolled_back =
         Some(chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false));
     let path = point.dir.join(POINT_DIR).join(MANIFEST_FILE);
-    write_atomically(&path, |out| {
-        serde_json::to_writer_pretty(out, &manifest).map_err(io::Error::from)
-    })
+    super::store_manifest(&path, &manifest)
 }
 
 #[cfg(test)]

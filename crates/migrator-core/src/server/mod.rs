@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::layout;
-use crate::registry::backend::{RegFileBackend, RegistryBackend};
+use crate::registry::backend::{RegFileBackend, RegistryBackend, Staged};
 use crate::registry::{Key, RegTree};
 use crate::version::CicVersion;
 
@@ -144,6 +144,12 @@ impl ServerImage {
     /// Replaces the registry atomically.
     pub fn store_registry(&self, tree: &RegTree) -> Result<()> {
         self.backend.store(tree)
+    }
+
+    /// Writes the registry beside the current one, to be put in place by
+    /// [`Staged::commit`].
+    pub fn stage_registry(&self, tree: &RegTree) -> Result<Staged> {
+        self.backend.stage(tree)
     }
 }
 
