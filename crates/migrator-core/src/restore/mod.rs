@@ -10,6 +10,7 @@
 //! puts the copies back and removes what was created.
 
 mod rollback;
+mod values;
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -83,13 +84,14 @@ pub struct Manifest {
     /// Registry keys the import creates (absolute).
     pub created_keys: Vec<String>,
     /// Registry values the import creates.
+    #[serde(with = "values")]
     pub created_values: Vec<CreatedValue>,
     /// Registry keys (absolute, each with its subtree) the import deletes; the registry copy
     /// holds their data.
     #[serde(default)]
     pub deleted_keys: Vec<String>,
     /// Registry values the import deletes; the registry copy holds their data.
-    #[serde(default)]
+    #[serde(default, with = "values")]
     pub deleted_values: Vec<CreatedValue>,
     /// When the server was last rolled back to this point (RFC 3339), if ever.
     pub rolled_back: Option<String>,
