@@ -10,6 +10,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -134,13 +135,6 @@ pub fn apply(image: &ServerImage, tree: RegTree, plan: &Plan, options: ApplyOpti
         options.progress.end_phase();
         return applied;
     }
-    if let Err(error) = sync_written(plan, &applied.outcomes) {
-        note_failure(&mut applied, "files", "the copied files".into(), error);
-        if options.stop_at_failure {
-            options.progress.end_phase();
-            return applied;
-        }
-    }
     // The last chance to stop: the registry is put in place in one step.
     if options.progress.cancelled() && applied.failure.is_none() {
         let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
@@ -198,7 +192,8 @@ impl PartRun {
 }
 
 /// Carries out the actions of one part in plan order, until the end, the user's Ctrl-C, a
-/// failure that stops the run, or the other part stopping it.
+/// failure that stops the run, or the other part stopping it. The file part then syncs what
+/// it copied.
 fn carry_out_part(
     plan: &Plan,
     part: Part,
@@ -207,38 +202,125 @@ fn carry_out_part(
     stop: &AtomicBool,
 ) -> PartRun {
     let mut run = PartRun::default();
-    for (index, action) in plan.actions.iter().enumerate() {
+    let actions = &plan.actions;
+    let mut index = 0;
+    while index < actions.len() {
+        let action = &actions[index];
         if Part::of(action) != Some(part) {
+            index += 1;
             continue;
         }
-        if stop.load(Ordering::Relaxed) {
-            run.stopped_at = Some(index);
-            break;
-        }
-        if options.progress.cancelled() {
-            let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
-            run.failure = Some((index, failure(action, error)));
-            run.cancelled = true;
-            run.stopped_at = Some(index);
-            stop.store(true, Ordering::Relaxed);
-            break;
-        }
-        match carry_out(tree.as_deref_mut(), action, options) {
-            Ok(()) => options.progress.advance(1, action.size().unwrap_or(0)),
-            Err(error) => {
-                run.failed.push((index, error.message().to_string()));
-                if run.failure.is_none() {
-                    run.failure = Some((index, failure(action, error)));
+        // Values set one after the other under the same key: the key is looked up once.
+        if let (Some(tree), Some(key)) = (tree.as_deref_mut(), set_under(action)) {
+            let end = index
+                + actions[index..]
+                    .iter()
+                    .take_while(|a| set_under(a).is_some_and(|k| Arc::ptr_eq(k, key)))
+                    .count();
+            let target = tree.ensure(key);
+            for (at, action) in actions.iter().enumerate().take(end).skip(index) {
+                if !run.may_go_on(at, action, options, stop) {
+                    return run;
                 }
-                if options.stop_at_failure {
-                    run.stopped_at = Some(index + 1);
-                    stop.store(true, Ordering::Relaxed);
-                    break;
+                let done = fault_check(action, options).map(|()| {
+                    if let Some(value) = action.value() {
+                        target.set_value(value);
+                    }
+                });
+                if !run.note(at, action, done, options, stop) {
+                    return run;
                 }
+            }
+            index = end;
+            continue;
+        }
+        if !run.may_go_on(index, action, options, stop) {
+            return run;
+        }
+        let done = carry_out(tree.as_deref_mut(), action, options);
+        if !run.note(index, action, done, options, stop) {
+            return run;
+        }
+        index += 1;
+    }
+    if part == Part::Files {
+        if let Err(error) = sync_copied(plan, &run) {
+            let failure = Failure {
+                component: "files".to_string(),
+                item: "the copied files".to_string(),
+                error,
+            };
+            // After every action of the plan, before the registry's own failure.
+            run.failure = run.failure.or(Some((usize::MAX - 1, failure)));
+            if options.stop_at_failure {
+                stop.store(true, Ordering::Relaxed);
             }
         }
     }
     run
+}
+
+/// The key of an action that sets a value in it (not one that only reports a value).
+fn set_under(action: &Action) -> Option<&Arc<str>> {
+    match (&action.item, &action.payload) {
+        (Item::Value { key, .. }, Payload::Value { .. })
+            if action.kind.writes() && action.kind != ActionKind::DeleteValue =>
+        {
+            Some(key)
+        }
+        _ => None,
+    }
+}
+
+impl PartRun {
+    /// Whether the action at `index` may run: not when the other part stopped the run or the
+    /// user pressed Ctrl-C (noted as this action's failure).
+    fn may_go_on(
+        &mut self,
+        index: usize,
+        action: &Action,
+        options: &ApplyOptions,
+        stop: &AtomicBool,
+    ) -> bool {
+        if stop.load(Ordering::Relaxed) {
+            self.stopped_at = Some(index);
+            return false;
+        }
+        if options.progress.cancelled() {
+            let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
+            self.failure = Some((index, failure(action, error)));
+            self.cancelled = true;
+            self.stopped_at = Some(index);
+            stop.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+
+    /// Notes what became of the action at `index`; whether the part goes on.
+    fn note(
+        &mut self,
+        index: usize,
+        action: &Action,
+        done: Result<()>,
+        options: &ApplyOptions,
+        stop: &AtomicBool,
+    ) -> bool {
+        let Err(error) = done else {
+            options.progress.advance(1, action.size().unwrap_or(0));
+            return true;
+        };
+        self.failed.push((index, error.message().to_string()));
+        if self.failure.is_none() {
+            self.failure = Some((index, failure(action, error)));
+        }
+        if options.stop_at_failure {
+            self.stopped_at = Some(index + 1);
+            stop.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
 }
 
 fn failure(action: &Action, error: Error) -> Failure {
@@ -296,12 +378,18 @@ fn note_failure(applied: &mut Applied, component: &str, item: String, error: Err
     }
 }
 
+/// The fault hook's answer for an action, for tests.
+fn fault_check(action: &Action, options: &ApplyOptions) -> Result<()> {
+    match options.fault {
+        Some(fault) => fault(WriteStep::Action(action))
+            .map_err(|e| Error::io("writing", Path::new(action.item.path()), e)),
+        None => Ok(()),
+    }
+}
+
 /// Carries out one action: a file action on disk, a registry action on `tree`.
 fn carry_out(tree: Option<&mut RegTree>, action: &Action, options: &ApplyOptions) -> Result<()> {
-    if let Some(fault) = options.fault {
-        fault(WriteStep::Action(action))
-            .map_err(|e| Error::io("writing", Path::new(action.item.path()), e))?;
-    }
+    fault_check(action, options)?;
     if let Payload::File(copy) = &action.payload {
         return copy_file(&copy.source, &copy.destination);
     }
@@ -369,10 +457,13 @@ fn copy_file(source: &Path, destination: &Path) -> Result<()> {
 
 /// Makes the copied files durable before the registry, the last write, names them: one sync
 /// of each folder written rather than one per file.
-fn sync_written(plan: &Plan, outcomes: &[Outcome]) -> Result<()> {
+fn sync_copied(plan: &Plan, run: &PartRun) -> Result<()> {
     let mut folders = std::collections::BTreeSet::new();
-    for (action, outcome) in plan.actions.iter().zip(outcomes) {
-        if let (Some(path), Outcome::Done) = (action.destination(), outcome) {
+    for (index, action) in plan.actions.iter().enumerate() {
+        if Part::of(action) != Some(Part::Files) {
+            continue;
+        }
+        if let (Some(path), Outcome::Done) = (action.destination(), run.outcome(index)) {
             let file = fs::File::open(path).map_err(|e| Error::io("syncing", path, e))?;
             file.sync_all().map_err(|e| Error::io("syncing", path, e))?;
             folders.extend(path.parent().map(Path::to_path_buf));
