@@ -4,7 +4,7 @@
 
 use std::io;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::apply::WriteStep;
 use super::fixture::{self, ImageSource};
@@ -309,6 +309,42 @@ fn a_failed_write_anywhere_is_rolled_back_byte_for_byte() {
         let folder = report.folder.as_ref().unwrap();
         assert!(folder.join(report::REPORT_TEXT).is_file());
     }
+}
+
+#[test]
+fn a_copy_failing_while_the_registry_is_written_leaves_no_trace() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    let registry_written = std::sync::Arc::new(AtomicBool::new(false));
+    let written = std::sync::Arc::clone(&registry_written);
+    // Every file copy waits until the registry's writing has begun, then fails: the new
+    // registry file is being (or has been) written under its temporary name.
+    let fault = move |step: WriteStep| match step {
+        WriteStep::Registry => {
+            written.store(true, Ordering::SeqCst);
+            Ok(())
+        }
+        WriteStep::Action(action) if action.size().is_some() => {
+            for _ in 0..10_000 {
+                if written.load(Ordering::SeqCst) {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(io::Error::other("injected fault"))
+        }
+        _ => Ok(()),
+    };
+    let request = setup.request(Mode::Recovery);
+    let report =
+        imported(run_with_fault(&request, &mut source, &NoProgress, Some(&fault)).unwrap());
+    assert!(registry_written.load(Ordering::SeqCst));
+    assert_eq!(report.status, Status::Failed);
+    assert_eq!(report.exit_code(), ErrorKind::RolledBack.exit_code());
+    // No temporary registry file left beside the old one, nothing else changed.
+    assert_eq!(fixture::snapshot(setup.dir()), before);
 }
 
 #[test]
