@@ -7,7 +7,7 @@
 //! second Ctrl-C ends the process at once, unless the run changes a server image (see
 //! [`protect_server_changes`]).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -15,6 +15,14 @@ use std::time::{Duration, Instant};
 use indicatif::{HumanBytes, HumanDuration, ProgressBar, ProgressStyle};
 use migrator_core::progress::Progress;
 use migrator_core::text::counted;
+
+/// A line on standard error, as `eprintln!` writes it but without its panic when standard error
+/// is gone (a closed terminal after SIGHUP): the run goes on all the same.
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// The process's Ctrl-C flag, shared by every renderer.
 static INTERRUPTED: OnceLock<&'static AtomicBool> = OnceLock::new();
@@ -92,7 +100,7 @@ impl Renderer {
         if matches!(self.mode, Mode::Hidden) {
             return;
         }
-        eprintln!("{what} in {}", seconds(self.started.elapsed()));
+        to_stderr!("{what} in {}", seconds(self.started.elapsed()));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Phase>> {
@@ -137,8 +145,8 @@ impl Progress for Renderer {
             Mode::Lines => {
                 match (items, bytes) {
                     // A step that counts nothing (a check, the plan) is named only.
-                    (0, 0) => eprintln!("{phase} ..."),
-                    _ => eprintln!("{phase}: {}", amounts(items, bytes)),
+                    (0, 0) => to_stderr!("{phase} ..."),
+                    _ => to_stderr!("{phase}: {}", amounts(items, bytes)),
                 }
                 None
             }
@@ -192,8 +200,8 @@ impl Progress for Renderer {
             self.bytes_done.load(Ordering::Relaxed),
         );
         match (phase.items, phase.bytes, items, bytes) {
-            (0, 0, 0, 0) => eprintln!("{}: done in {took}", phase.name),
-            _ => eprintln!("{}: done, {} in {took}", phase.name, amounts(items, bytes)),
+            (0, 0, 0, 0) => to_stderr!("{}: done in {took}", phase.name),
+            _ => to_stderr!("{}: done, {} in {took}", phase.name, amounts(items, bytes)),
         }
     }
 
@@ -222,37 +230,44 @@ fn seconds(elapsed: Duration) -> String {
     }
 }
 
-/// The first Ctrl-C asks the work to stop cleanly; a second one ends the process.
+/// The first Ctrl-C (or SIGTERM, or SIGHUP) asks the work to stop cleanly; a second one ends
+/// the process.
 fn install_interrupt_handler() {
     INTERRUPTED.get_or_init(|| {
         let flag: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
         let handler = move || {
             if UNSTOPPABLE.load(Ordering::Relaxed) {
-                eprintln!(
-                    "\nthis cannot stop half-way without leaving the server image half changed: \
-                     it finishes in a moment, please wait"
+                say(
+                    "this cannot stop half-way without leaving the server image half changed: \
+                     it finishes in a moment, please wait",
                 );
                 return;
             }
             if flag.swap(true, Ordering::Relaxed) {
                 if CHANGING_SERVER.load(Ordering::Relaxed) {
-                    eprintln!(
-                        "\nstill stopping: the server image is being put back in order; \
-                         quitting now would leave it half changed, so please wait"
+                    say(
+                        "still stopping: the server image is being put back in order; \
+                         quitting now would leave it half changed, so please wait",
                     );
                     return;
                 }
                 std::process::exit(INTERRUPT_EXIT);
             }
             match CHANGING_SERVER.load(Ordering::Relaxed) {
-                true => eprintln!("\nstopping at the next safe point and cleaning up"),
-                false => eprintln!("\nstopping and cleaning up (Ctrl-C again to quit at once)"),
+                true => say("stopping at the next safe point and cleaning up"),
+                false => say("stopping and cleaning up (Ctrl-C again to quit at once)"),
             }
         };
         // Without a handler Ctrl-C still stops the run, only less tidily; nothing to report.
         let _ = ctrlc::set_handler(handler);
         flag
     });
+}
+
+/// One line on standard error from the signal handler; after SIGHUP the terminal may be gone,
+/// and the run must go on cleaning up all the same.
+fn say(text: &str) {
+    let _ = writeln!(std::io::stderr(), "\n{text}");
 }
 
 #[cfg(test)]

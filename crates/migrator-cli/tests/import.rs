@@ -15,6 +15,7 @@ use std::process::{Command, Output};
 use cli_common::{archives, migrator, stderr, stdout};
 use migrator_core::archive::manifest::{component_entry, ComponentRecord, Manifest};
 use migrator_core::archive::ManifestHeader;
+use migrator_core::import::lock;
 use migrator_core::layout::{self, resolve};
 use migrator_core::registry::{join, Value};
 use migrator_core::sample::{self, SampleSpec, Size};
@@ -1013,4 +1014,67 @@ fn copy_tree(from: &Path, to: &Path) {
             }
         }
     }
+}
+
+/// A stop signal (`kill`, a service manager, a closed SSH session) stops an import as Ctrl-C
+/// does: the server ends as it was, with no lock left, instead of the process dying half-way.
+#[test]
+fn a_stop_signal_ends_the_import_cleanly() {
+    let lab = Lab::new();
+    let source = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&source, &[]);
+    for signal in ["TERM", "HUP"] {
+        let image = lab.fresh("helios");
+        sample_at(&image, ServerKind::Cic, "helios", "2023 R3");
+        let before = snapshot(&image);
+        let logs = lab.fresh("logs");
+        let extract = lab.fresh("x");
+        let child = migrator(lab.dir.path())
+            .args([
+                "-q",
+                "--log-dir",
+                s(&logs),
+                "import",
+                s(&archive),
+                "--server",
+                s(&image),
+            ])
+            .args(["--extract-to", s(&extract)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The signal comes as soon as the first stage has started.
+        let started = std::time::Instant::now();
+        while !log_text(&logs).contains("stage started") {
+            assert!(started.elapsed().as_secs() < 60, "no stage started");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let sent = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let output = child.wait_with_output().unwrap();
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(130) | Some(5)),
+            "{signal}: {:?} {}",
+            output.status,
+            stderr(&output)
+        );
+        assert_eq!(snapshot(&image), before, "{signal}");
+        let own = server::install_dir_of(&image).join(layout::MIGRATOR_DIR);
+        assert!(!own.join(lock::LOCK_FILE).exists(), "{signal}");
+    }
+}
+
+fn log_text(dir: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return String::new();
+    };
+    entries
+        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+        .collect()
 }
