@@ -142,15 +142,17 @@ fn print_report(report: &Report, args: &Args) -> Result<u8> {
     } else {
         print!("{}", report.summary());
         if let Some(folder) = &report.folder {
-            println!(
-                "\nReport:        {}",
-                folder.join(report::REPORT_TEXT).display()
-            );
+            // Files written atomically: each exists only when it was written whole.
+            let text = folder.join(report::REPORT_TEXT);
+            if text.exists() {
+                println!("\nReport:        {}", text.display());
+            }
             let checklist = folder.join(report::CHECKLIST);
             if checklist.exists() {
                 println!("Checklist:     {}", checklist.display());
             }
-            if let Some(point) = &report.restore_point {
+            // After a failure the point was used by the rollback, or its hint names it.
+            if let (Some(point), None) = (&report.restore_point, &report.failure) {
                 println!(
                     "Restore point: {point} (`migrator rollback --server {}` undoes the import)",
                     args.server.display()

@@ -29,6 +29,8 @@ pub enum WriteStep<'a> {
     Action(&'a Action),
     /// Storing the registry file after the last action.
     Registry,
+    /// Writing the report files, once the plan was carried out (or rolled back).
+    Report,
 }
 
 /// A function called before every write; an error it returns is treated as that write's
@@ -45,6 +47,8 @@ pub enum Outcome {
     Failed(String),
     /// The run stopped before it.
     NotRun,
+    /// Carried out, then undone by the rollback that followed a later failure.
+    Undone,
 }
 
 /// The action the run stopped at, and why.

@@ -61,8 +61,12 @@ pub struct Counts {
     pub kept: usize,
     /// Keys and values only the target had, removed where the import replaces a key whole.
     pub deleted: usize,
-    /// Items that failed or were undone by the rollback.
+    /// Items that failed.
     pub failed: usize,
+    /// Items carried out, then undone by the rollback after a failure.
+    pub undone: usize,
+    /// Items not carried out because the run stopped before them.
+    pub not_run: usize,
 }
 
 /// Why a run failed.
@@ -235,8 +239,17 @@ impl Report {
         let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
         let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
         let _ = writeln!(out, "Status:           {}", self.status.words());
-        if let Some(point) = &self.restore_point {
-            let _ = writeln!(out, "Restore point:    {point}");
+        match (&self.restore_point, &self.rollback) {
+            (Some(point), Some(_)) => {
+                let _ = writeln!(
+                    out,
+                    "Restore point:    {point} (the server was rolled back to it)"
+                );
+            }
+            (Some(point), None) => {
+                let _ = writeln!(out, "Restore point:    {point}");
+            }
+            _ => {}
         }
         if let Some(folder) = &self.extraction {
             let _ = writeln!(out, "Extracted to:     {}", folder.display());
@@ -306,10 +319,20 @@ pub fn counts(plan: &Plan, outcomes: Option<&[Outcome]>) -> Vec<Counts> {
         else {
             continue;
         };
-        let failed = outcomes.is_some_and(|o| !matches!(o[index], Outcome::Done));
-        if failed {
-            row.failed += 1;
-            continue;
+        match outcomes.map(|o| &o[index]) {
+            Some(Outcome::Undone) => {
+                row.undone += 1;
+                continue;
+            }
+            Some(Outcome::NotRun) => {
+                row.not_run += 1;
+                continue;
+            }
+            Some(Outcome::Failed(_)) => {
+                row.failed += 1;
+                continue;
+            }
+            Some(Outcome::Done) | None => {}
         }
         match action.kind.tally() {
             Tally::Created => row.created += 1,
@@ -448,6 +471,7 @@ impl Serialize for ActionOutcome<'_> {
         match self.1 {
             Outcome::Done => map.serialize_entry("result", "done")?,
             Outcome::NotRun => map.serialize_entry("result", "not_run")?,
+            Outcome::Undone => map.serialize_entry("result", "undone")?,
             Outcome::Failed(error) => {
                 map.serialize_entry("result", "failed")?;
                 map.serialize_entry("error", error)?;
@@ -464,12 +488,17 @@ fn counts_table(counts: &[Counts]) -> String {
         .chain([9])
         .max()
         .unwrap_or(9);
+    // The last two columns show only when a run stopped part-way.
+    let undone = counts.iter().any(|c| c.undone > 0);
+    let not_run = counts.iter().any(|c| c.not_run > 0);
     let mut out = format!(
-        "{:width$}  created  updated  deleted  unchanged  skipped  renamed  kept  failed\n",
+        "{:width$}  created  updated  deleted  unchanged  skipped  renamed  kept  failed",
         "component"
     );
+    out.push_str(if undone { "  undone" } else { "" });
+    out.push_str(if not_run { "  not run\n" } else { "\n" });
     for c in counts {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{:width$}  {:>7}  {:>7}  {:>7}  {:>9}  {:>7}  {:>7}  {:>4}  {:>6}",
             c.component,
@@ -482,6 +511,13 @@ fn counts_table(counts: &[Counts]) -> String {
             c.kept,
             c.failed
         );
+        if undone {
+            let _ = write!(out, "  {:>6}", c.undone);
+        }
+        if not_run {
+            let _ = write!(out, "  {:>7}", c.not_run);
+        }
+        out.push('\n');
     }
     out
 }
@@ -580,6 +616,8 @@ fn action_line(action: &Action, outcome: Option<&Outcome>) -> String {
         if action.kind.writes() {
             let _ = write!(line, "\n{:20}not run", "");
         }
+    } else if let Some(Outcome::Undone) = outcome {
+        let _ = write!(line, "\n{:20}undone by the rollback", "");
     }
     line.push('\n');
     line

@@ -18,7 +18,7 @@ use crate::restore::{self, RestorePoint, Rollback};
 use crate::rules::{self, RuleContext, RuleOptions};
 use crate::server::{self, Identity, ServerImage};
 
-use super::apply::{self, Applied, ApplyOptions, FaultHook, Outcome as ItemOutcome};
+use super::apply::{self, Applied, ApplyOptions, FaultHook, Outcome as ItemOutcome, WriteStep};
 use super::archive_source;
 use super::gates::{self, GateInput, ToolRelease};
 use super::lock::ImportLock;
@@ -309,10 +309,17 @@ impl Run<'_> {
         }
         let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
         let shown = folder.display().to_string();
-        self.stage(Stage::Report, &shown, |run| {
+        let written = self.stage(Stage::Report, &shown, |run| {
             report.stages = run.stages.clone();
+            if let Some(fault) = fault {
+                fault(WriteStep::Report)
+                    .map_err(|e| Error::io("writing", &folder.join(report::REPORT_TEXT), e))?;
+            }
             report.write(&folder, run.request.per_item_report)
-        })?;
+        });
+        if let Err(error) = written {
+            report_unwritten(&mut report, &error, image);
+        }
         report.stages = self.stages;
         drop(prepared.lock);
         Ok(Outcome::Imported(Box::new(report)))
@@ -392,7 +399,8 @@ impl Run<'_> {
                 undone.as_ref(),
             );
             if let Ok(done) = undone {
-                warnings.extend(done.warnings.iter().cloned());
+                // What the plan warned of was undone with it: only the rollback's own remain.
+                warnings = done.warnings.clone();
                 rollback = Some(done);
             }
             report
@@ -430,7 +438,7 @@ impl Run<'_> {
 fn mark_undone(plan: &Plan, outcomes: &mut [ItemOutcome]) {
     for (action, outcome) in plan.actions.iter().zip(outcomes.iter_mut()) {
         if action.kind.writes() && *outcome == ItemOutcome::Done {
-            *outcome = ItemOutcome::Failed("undone by the rollback".into());
+            *outcome = ItemOutcome::Undone;
         }
     }
 }
@@ -471,6 +479,29 @@ fn rolled_back(
     }
 }
 
+/// The report could not be written (a full disk, say): the run's outcome stands, and the
+/// report shown on the console says what became of the server and that the files are missing.
+fn report_unwritten(report: &mut Report, error: &Error, image: &ServerImage) {
+    let state = match (&report.failure, &report.restore_point) {
+        (Some(_), _) => String::new(),
+        (None, Some(_)) => format!(
+            "; the import itself was applied (`migrator rollback --server {}` undoes it)",
+            image.dir().display()
+        ),
+        (None, None) => "; the import itself was applied".to_string(),
+    };
+    let warning = format!(
+        "the report could not be written: {}{state}. {}",
+        error.message(),
+        error.hint().unwrap_or_default()
+    );
+    tracing::info!("{warning}");
+    report.warnings.insert(0, warning.trim_end().to_string());
+    if report.status == Status::Completed {
+        report.status = Status::CompletedWithWarnings;
+    }
+}
+
 fn not_rolled_back(item: &str, cause: &Error) -> FailureReport {
     FailureReport {
         kind: cause.kind(),
@@ -479,10 +510,11 @@ fn not_rolled_back(item: &str, cause: &Error) -> FailureReport {
              back (no restore point)",
             cause.message()
         ),
-        hint: Some(
-            "Fix the cause and run the import again: items already imported are unchanged then."
-                .into(),
-        ),
+        hint: Some(format!(
+            "{}Fix the cause and run the import again: items already imported are unchanged \
+             then.",
+            cause.hint().map(|h| format!("{h} ")).unwrap_or_default()
+        )),
     }
 }
 

@@ -528,3 +528,83 @@ fn ctrl_c_while_applying_rolls_back() {
     assert_eq!(failure.kind, ErrorKind::RolledBack);
     assert_eq!(fixture::snapshot(setup.dir()), before);
 }
+
+#[test]
+fn a_report_that_cannot_be_written_leaves_the_import_applied_and_says_so() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let fault = |step: WriteStep| match step {
+        WriteStep::Report => Err(io::Error::from(io::ErrorKind::StorageFull)),
+        _ => Ok(()),
+    };
+    let request = setup.request(Mode::Recovery);
+    let report =
+        imported(run_with_fault(&request, &mut source, &NoProgress, Some(&fault)).unwrap());
+    assert_eq!(report.status, Status::CompletedWithWarnings);
+    assert!(report.failure.is_none());
+    let warning = &report.warnings[0];
+    assert!(warning.contains("report could not be written"), "{warning}");
+    assert!(warning.contains("`migrator rollback --server"), "{warning}");
+    let folder = report.folder.as_ref().unwrap();
+    assert!(!folder.join(report::REPORT_TEXT).exists());
+    // The import itself stands: the deleted dial plan file is back.
+    let plan = setup.image.install_dir().join("Server/DialPlan/plan.xml");
+    assert!(plan.is_file());
+}
+
+#[test]
+fn without_a_restore_point_a_failed_item_stays_the_news_when_the_report_fails_too() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let mut request = setup.request(Mode::Recovery);
+    request.restore_point = false;
+    let fault = |step: WriteStep| match step {
+        WriteStep::Action(action) if action.kind == ActionKind::CopyFile => {
+            Err(io::Error::other("injected fault"))
+        }
+        WriteStep::Report => Err(io::Error::from(io::ErrorKind::StorageFull)),
+        _ => Ok(()),
+    };
+    let report =
+        imported(run_with_fault(&request, &mut source, &NoProgress, Some(&fault)).unwrap());
+    assert_eq!(report.status, Status::Failed);
+    let failure = report.failure.as_ref().unwrap();
+    assert!(failure.message.contains("plan.xml"), "{}", failure.message);
+    assert!(
+        failure.message.contains("no restore point"),
+        "{}",
+        failure.message
+    );
+    assert!(report.warnings[0].contains("report could not be written"));
+}
+
+#[test]
+fn after_a_rollback_the_counts_tell_the_failed_item_from_the_undone_ones() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let fault = |step: WriteStep| match step {
+        WriteStep::Action(action) if action.kind == ActionKind::CopyFile => {
+            Err(io::Error::other("injected fault"))
+        }
+        _ => Ok(()),
+    };
+    let request = setup.request(Mode::Recovery);
+    let report =
+        imported(run_with_fault(&request, &mut source, &NoProgress, Some(&fault)).unwrap());
+    assert_eq!(report.status, Status::Failed);
+    assert!(report.rollback.is_some());
+    let failed: usize = report.counts.iter().map(|c| c.failed).sum();
+    assert_eq!(failed, 1, "{:?}", report.counts);
+    let users = report
+        .counts
+        .iter()
+        .find(|c| c.component == "Users")
+        .unwrap();
+    assert_eq!(users.created + users.updated, 0, "{users:?}");
+    assert!(users.undone + users.not_run > 0, "{users:?}");
+    let text = report.summary();
+    assert!(text.contains("rolled back to it"), "{text}");
+}
