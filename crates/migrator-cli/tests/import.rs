@@ -1078,3 +1078,22 @@ fn log_text(dir: &Path) -> String {
         .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
         .collect()
 }
+
+/// A file the import replaces (a dial plan file) gets the archive's content but keeps the
+/// permissions the administrator gave it.
+#[test]
+fn a_replaced_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    let file = server::install_dir_of(&image).join("Server/DialPlan/Classifications.xml");
+    let exported = std::fs::read(&file).unwrap();
+    std::fs::write(&file, b"<changed/>").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), exported);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+}

@@ -450,9 +450,14 @@ fn copy_file(source: &Path, destination: &Path) -> Result<()> {
         .tempfile_in(folder)
         .map_err(|e| Error::io("creating a temporary file in", folder, e))?;
     io::copy(&mut input, temp.as_file_mut()).map_err(|e| Error::io("writing", destination, e))?;
-    // The temporary file is private; the imported one gets the extracted copy's permissions.
-    if let Ok(meta) = input.metadata() {
-        let _ = temp.as_file().set_permissions(meta.permissions());
+    // The temporary file is private: a file replaced keeps its own permissions (an
+    // administrator may have narrowed them), a new one gets the extracted copy's.
+    let permissions = match fs::metadata(destination) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => input.metadata().ok().map(|meta| meta.permissions()),
+    };
+    if let Some(permissions) = permissions {
+        let _ = temp.as_file().set_permissions(permissions);
     }
     temp.persist(destination)
         .map_err(|e| Error::io("replacing", destination, e.error))?;
