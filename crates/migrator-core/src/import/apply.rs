@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::registry::backend::{sync_dir, Staged};
+use crate::registry::backend::{sync_dir, temporary_in, Staged};
 use crate::registry::RegTree;
 use crate::server::ServerImage;
 
@@ -444,11 +444,8 @@ fn copy_file(source: &Path, destination: &Path) -> Result<()> {
     let folder = destination.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(folder).map_err(|e| Error::io("creating", folder, e))?;
     let mut input = fs::File::open(source).map_err(|e| Error::io("reading", source, e))?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".migrator-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .map_err(|e| Error::io("creating a temporary file in", folder, e))?;
+    let mut temp =
+        temporary_in(folder).map_err(|e| Error::io("creating a temporary file in", folder, e))?;
     io::copy(&mut input, temp.as_file_mut()).map_err(|e| Error::io("writing", destination, e))?;
     // The temporary file is private: a file replaced keeps its own permissions (an
     // administrator may have narrowed them), a new one gets the extracted copy's.

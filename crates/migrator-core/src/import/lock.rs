@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::registry::backend;
 use crate::server::ServerImage;
 
 /// The lock file's name in the Migrator folder.
@@ -66,11 +67,14 @@ impl ImportLock {
                 file.sync_all()
             });
         match taken {
-            Ok(()) => Ok(ImportLock {
-                path,
-                contents,
-                created_dir,
-            }),
+            Ok(()) => {
+                sweep_temporaries(image);
+                Ok(ImportLock {
+                    path,
+                    contents,
+                    created_dir,
+                })
+            }
             Err(e) => {
                 let error = match e.kind() {
                     io::ErrorKind::AlreadyExists => held(image, &path),
@@ -111,6 +115,41 @@ impl Drop for ImportLock {
             let _ = fs::remove_file(&self.path);
         }
         remove_if_empty(self.created_dir.as_deref());
+    }
+}
+
+/// Removes the temporary files a run killed part-way left in `image` (beside `registry.reg`
+/// and anywhere in the install tree). Only the lock's holder writes them, so with the lock
+/// taken every one found is debris; each removal is logged, and one that fails only noted.
+fn sweep_temporaries(image: &ServerImage) {
+    let root = fs::read_dir(image.dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path());
+    let tree = walkdir::WalkDir::new(image.install_dir())
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path);
+    let debris = root.chain(tree).filter(|path| {
+        path.is_file()
+            && path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(backend::is_temporary)
+    });
+    for path in debris {
+        match fs::remove_file(&path) {
+            Ok(()) => tracing::warn!(
+                "removed {}, a temporary file left by a run that was stopped part-way",
+                path.display()
+            ),
+            Err(e) => tracing::info!(
+                "could not remove the temporary file {}: {e}",
+                path.display()
+            ),
+        }
     }
 }
 
@@ -245,6 +284,35 @@ mod tests {
             "the folder the lock made is gone"
         );
         ImportLock::check_free(&image).unwrap();
+    }
+
+    #[test]
+    fn taking_the_lock_removes_the_temporary_files_a_killed_run_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let image = fixture::write_image(dir.path());
+        let left = [
+            dir.path().join(".migrator-Oq9zY5.tmp"),
+            image
+                .install_dir()
+                .join("Server/DialPlan/.migrator-a1B2c3.tmp"),
+        ];
+        // Files that only look alike are the administrator's and stay.
+        let kept = [
+            dir.path().join("migrator-notes.tmp"),
+            image.install_dir().join("Server/.migrator-.tmp"),
+        ];
+        for path in left.iter().chain(&kept) {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, b"half a file").unwrap();
+        }
+        let lock = ImportLock::acquire(&image, "rollback").unwrap();
+        for path in &left {
+            assert!(!path.exists(), "{}", path.display());
+        }
+        for path in &kept {
+            assert!(path.exists(), "{}", path.display());
+        }
+        drop(lock);
     }
 
     #[cfg(unix)]

@@ -153,17 +153,37 @@ fn folder_of(path: &Path) -> &Path {
     }
 }
 
+/// How the names of this tool's temporary files start and end: a file so named that is left
+/// in a server image after its run ended (a killed process) is debris, safe to remove.
+const TEMPORARY_AFFIXES: (&str, &str) = (".migrator-", ".tmp");
+
+/// A new private temporary file in `dir`, named as [`is_temporary`] recognises.
+///
+/// # Errors
+///
+/// The file system's error when the file cannot be created.
+pub fn temporary_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let (prefix, suffix) = TEMPORARY_AFFIXES;
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(suffix)
+        .tempfile_in(dir)
+}
+
+/// Whether `name` is that of a temporary file this tool writes.
+pub fn is_temporary(name: &str) -> bool {
+    let (prefix, suffix) = TEMPORARY_AFFIXES;
+    name.len() > prefix.len() + suffix.len() && name.starts_with(prefix) && name.ends_with(suffix)
+}
+
 /// The first half of [`write_atomically`]: everything but the rename.
 pub fn stage_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<StagedFile> {
     let dir = folder_of(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".migrator-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("creating a temporary file in", dir, e))?;
+    let mut temp =
+        temporary_in(dir).map_err(|e| Error::io("creating a temporary file in", dir, e))?;
     {
         let mut buffered = std::io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
         fill(&mut buffered).map_err(|e| Error::io("writing", path, e))?;
