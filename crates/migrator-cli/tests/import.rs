@@ -1097,3 +1097,33 @@ fn a_replaced_file_keeps_its_permissions() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "{mode:o}");
 }
+
+/// A restore point that does not fit on the disk stops the import before any change, and
+/// leaves no trace: not even an empty folder of imports.
+#[test]
+fn a_restore_point_that_does_not_fit_leaves_no_trace() {
+    let lab = Lab::new();
+    let source = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&source, &[]);
+    let mount = lab.path("disk");
+    let Some(disk) = RamDisk::mount(&mount, 8 << 20) else {
+        eprintln!("skipped: mounting a tmpfs is not allowed here");
+        return;
+    };
+    let image = mount.join("image");
+    copy_tree(&source, &image);
+    change_people(&image, true);
+    // Room for the lock file, not for the copy of the registry.
+    disk.leave_free(16 << 10);
+    let before = snapshot(&image);
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Free some space"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot(&image), before);
+    let own = server::install_dir_of(&image).join(layout::MIGRATOR_DIR);
+    assert!(!own.exists(), "{} is left", own.display());
+}

@@ -341,28 +341,29 @@ impl Run<'_> {
         let image = &prepared.image;
         let folder = restore::new_run_folder(image)?;
         let point = match self.request.restore_point && !planning.plan.is_empty() {
-            true => Some(self.restore_point(image, &folder, &planning.plan)?),
-            false => None,
+            true => self
+                .stage(Stage::RestorePoint, "", |run| {
+                    restore::create(image, &folder, &planning.plan, &run.archive)
+                })
+                .map(Some),
+            false => Ok(None),
         };
-        if point.is_none() && !planning.plan.is_empty() {
-            restore::mark_unprotected(&folder, &self.archive)?;
+        let marked = match (&point, planning.plan.is_empty()) {
+            (Ok(None), false) => restore::mark_unprotected(&folder, &self.archive),
+            _ => Ok(()),
+        };
+        match (point, marked) {
+            (Ok(point), Ok(())) => Ok((folder, point)),
+            (Err(error), _) | (_, Err(error)) => {
+                // Nothing was changed: no trace of the run is left either, not even an empty
+                // folder of imports.
+                let _ = fs::remove_dir_all(&folder);
+                if let Some(imports) = folder.parent() {
+                    let _ = fs::remove_dir(imports);
+                }
+                Err(error)
+            }
         }
-        Ok((folder, point))
-    }
-
-    fn restore_point(
-        &mut self,
-        image: &ServerImage,
-        folder: &Path,
-        plan: &Plan,
-    ) -> Result<RestorePoint> {
-        let taken = self.stage(Stage::RestorePoint, "", |run| {
-            restore::create(image, folder, plan, &run.archive)
-        });
-        if taken.is_err() {
-            let _ = fs::remove_dir_all(folder);
-        }
-        taken
     }
 
     /// Builds the report; after a failure, rolls back first when a restore point exists.
