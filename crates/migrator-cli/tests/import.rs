@@ -328,6 +328,15 @@ fn a_second_import_plans_nothing() {
         .collect();
     assert!(written.is_empty(), "{written:?}");
     assert_eq!(snapshot(&image), before);
+    // The report says why no restore point was taken, so that nobody looks for one.
+    let text = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let shown = stdout(&text);
+    assert!(
+        shown.contains("Changes:          none") && shown.contains("no restore point"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Restore point"), "{shown}");
 }
 
 /// Plans, then imports, `archive` into `image`; the two JSON documents list the same actions.

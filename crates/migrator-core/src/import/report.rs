@@ -239,6 +239,12 @@ impl Report {
         let _ = writeln!(out, "Import completed: {}", shown_time(self.finished));
         let _ = writeln!(out, "Duration:         {}", shown_duration(self.duration()));
         let _ = writeln!(out, "Status:           {}", self.status.words());
+        if self.plan.is_empty() && self.failure.is_none() {
+            let _ = writeln!(
+                out,
+                "Changes:          none, the server already holds this data (so no restore point)"
+            );
+        }
         match (&self.restore_point, &self.rollback) {
             (Some(point), Some(_)) => {
                 let _ = writeln!(
