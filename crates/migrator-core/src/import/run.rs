@@ -68,6 +68,10 @@ pub(super) struct Planning {
     pub warnings: Vec<String>,
 }
 
+/// The warning of a Ctrl-C that came once every change was written.
+const LATE_STOP: &str = "Ctrl-C came after the import had written everything, so it was not \
+                         undone; `migrator rollback` undoes it";
+
 impl Run<'_> {
     /// Runs one stage, logging, showing and timing it.
     pub fn stage<T>(
@@ -300,12 +304,9 @@ impl Run<'_> {
                 ));
             }
         }
-        if self.progress.cancelled() && applied.failure.is_none() {
-            planning.warnings.push(
-                "Ctrl-C came after the import had written everything, so it was not undone; \
-                 `migrator rollback` undoes it"
-                    .to_string(),
-            );
+        let stopped_before = self.progress.cancelled();
+        if stopped_before && applied.failure.is_none() {
+            planning.warnings.push(LATE_STOP.to_string());
         }
         let mut report = self.report(&prepared, planning, applied, point.as_ref(), &folder);
         let shown = folder.display().to_string();
@@ -317,6 +318,16 @@ impl Run<'_> {
             }
             report.write(&folder, run.request.per_item_report)
         });
+        // Ctrl-C while the report was written: the report says so too, written again.
+        let late = !stopped_before && self.progress.cancelled() && report.failure.is_none();
+        let written = match (written, late) {
+            (Ok(()), true) => {
+                report.warnings.push(LATE_STOP.to_string());
+                report.status = Status::CompletedWithWarnings;
+                report.write(&folder, self.request.per_item_report)
+            }
+            (written, _) => written,
+        };
         if let Err(error) = written {
             report_unwritten(&mut report, &error, image);
         }

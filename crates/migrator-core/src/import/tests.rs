@@ -608,3 +608,42 @@ fn after_a_rollback_the_counts_tell_the_failed_item_from_the_undone_ones() {
     let text = report.summary();
     assert!(text.contains("rolled back to it"), "{text}");
 }
+
+/// Ctrl-C pressed once as the report is being written.
+struct StopDuringReport(std::sync::Arc<AtomicBool>);
+
+impl crate::progress::Progress for StopDuringReport {
+    fn start_phase(&self, _phase: &str, _items: u64, _bytes: u64) {}
+    fn advance(&self, _items: u64, _bytes: u64) {}
+    fn end_phase(&self) {}
+    fn cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn ctrl_c_while_the_report_is_written_is_in_the_report() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let progress = StopDuringReport(std::sync::Arc::new(AtomicBool::new(false)));
+    let pressed = std::sync::Arc::clone(&progress.0);
+    let fault = move |step: WriteStep| {
+        if matches!(step, WriteStep::Report) {
+            pressed.store(true, Ordering::SeqCst);
+        }
+        Ok(())
+    };
+    let request = setup.request(Mode::Recovery);
+    let report = imported(run_with_fault(&request, &mut source, &progress, Some(&fault)).unwrap());
+    assert_eq!(report.status, Status::CompletedWithWarnings);
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.contains("Ctrl-C came after")));
+    let written =
+        std::fs::read_to_string(report.folder.as_ref().unwrap().join(report::REPORT_TEXT));
+    let written = written.unwrap();
+    assert!(written.contains("Ctrl-C came after"), "{written}");
+    assert!(written.contains("Completed with warnings"), "{written}");
+}
