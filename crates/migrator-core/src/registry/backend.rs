@@ -181,7 +181,14 @@ pub fn stage_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<StagedFile> {
-    let dir = folder_of(path);
+    // A link stays a link: the file it points to is the one replaced.
+    let target = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|e| Error::io("following the link", path, e))?
+        }
+        _ => path.to_path_buf(),
+    };
+    let dir = folder_of(&target);
     let mut temp =
         temporary_in(dir).map_err(|e| Error::io("creating a temporary file in", dir, e))?;
     {
@@ -199,10 +206,7 @@ pub fn stage_atomically(
     temp.as_file()
         .sync_all()
         .map_err(|e| Error::io("syncing", path, e))?;
-    Ok(StagedFile {
-        temp,
-        path: path.to_path_buf(),
-    })
+    Ok(StagedFile { temp, path: target })
 }
 
 /// Syncs a folder so that a rename inside it survives a crash. Best effort: not every platform
@@ -217,5 +221,29 @@ impl From<regfile::RegFileError> for Error {
     fn from(error: regfile::RegFileError) -> Error {
         let hint = error.hint();
         Error::new(ErrorKind::Input, error.to_string()).with_hint(hint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_a_link_is_replaced_and_the_link_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("store/registry.reg");
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        fs::write(&real, b"old").unwrap();
+        let link = dir.path().join("registry.reg");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomically(&link, |out| out.write_all(b"new")).unwrap();
+        let meta = fs::symlink_metadata(&link).unwrap();
+        assert!(meta.file_type().is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        // No temporary file left beside either.
+        let names = |dir: &Path| fs::read_dir(dir).unwrap().count();
+        assert_eq!(names(dir.path()), 2);
+        assert_eq!(names(real.parent().unwrap()), 1);
     }
 }
