@@ -22,8 +22,9 @@ pub struct Args {
     /// List the restore points instead of rolling back.
     #[arg(long, conflicts_with_all = ["point", "force"])]
     list: bool,
-    /// Roll back even when an import made since took no restore point (or its restore point
-    /// is damaged): the registry returns to the point, that import's files stay.
+    /// Roll back even when files or registry.reg were changed since the import (those changes
+    /// are lost), or when an import made since took no restore point or has a damaged one
+    /// (the registry returns to the point, that import's files stay).
     #[arg(long)]
     force: bool,
     /// Print JSON for programs.

@@ -344,3 +344,13 @@ fn a_restore_point_missing_a_saved_copy_is_damaged_and_nothing_changes() {
     );
     assert_eq!(snapshot(&image), after_import, "nothing changed");
 }
+
+#[test]
+fn the_help_of_force_names_every_check_it_overrides() {
+    let lab = Lab::new();
+    let help = stdout(&lab.run(&["rollback", "--help"]));
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains("changed since the import"), "{help}");
+    assert!(help.contains("registry.reg"), "{help}");
+    assert!(help.contains("took no restore point"), "{help}");
+}
