@@ -354,3 +354,61 @@ fn the_help_of_force_names_every_check_it_overrides() {
     assert!(help.contains("registry.reg"), "{help}");
     assert!(help.contains("took no restore point"), "{help}");
 }
+
+/// Regression: after two imports overwriting the same file were rolled back one at a time, the
+/// second rollback was refused: the file the first had put back carried a new time, so it no
+/// longer matched the older import's record and counted as changed since.
+#[test]
+fn imports_rolled_back_one_at_a_time_need_no_force() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    let before = lab.imported(&archive, &image);
+    // A second archive whose dial plan file differs, so the second import overwrites it again.
+    let source = lab.path("calliope");
+    let plan = walkdir::WalkDir::new(server::install_dir_of(&source).join("Server/DialPlan"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.is_file())
+        .expect("a dial plan file");
+    let mut text = std::fs::read(&plan).unwrap();
+    text.extend_from_slice(b"<!-- edited on calliope -->\n");
+    std::fs::write(&plan, text).unwrap();
+    let out = lab.path("out2");
+    let export = lab.run(&["export", "--server", s(&source), "--out", s(&out)]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let second = archives(&out).pop().unwrap();
+    let import = lab.run(&[
+        "import",
+        s(&second),
+        "--server",
+        s(&image),
+        "--extract-to",
+        s(&lab.path("x2")),
+        "--mode",
+        "migration",
+    ]);
+    assert!(
+        matches!(import.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&import)
+    );
+    let listed = lab.rollback(&image, &["--list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed["restore_points"][0]["overwritten_files"], 1);
+
+    for round in ["second import", "first import"] {
+        let rollback = lab.rollback(&image, &[]);
+        assert_eq!(
+            rollback.status.code(),
+            Some(0),
+            "{round}: {}",
+            stderr(&rollback)
+        );
+    }
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "registry.reg and every file as before"
+    );
+}

@@ -296,6 +296,11 @@ fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
     let mut output = fs::File::create(to).map_err(|e| Error::io("writing", to, e))?;
     let (size, sha256) =
         copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
+    // The copy keeps the original's time too, which a rollback gives back with its bytes: an
+    // older import's record of the file then still matches once a newer one is rolled back.
+    if let Ok(modified) = input.metadata().and_then(|meta| meta.modified()) {
+        let _ = output.set_modified(modified);
+    }
     output.sync_all().map_err(|e| Error::io("syncing", to, e))?;
     if let Ok(meta) = input.metadata() {
         let _ = output.set_permissions(meta.permissions());

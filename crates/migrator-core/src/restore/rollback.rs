@@ -319,9 +319,11 @@ fn undo(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     undo_files(&install, point, &mut done)
         .and_then(|()| registry.map_or(Ok(()), StagedFile::commit))
         .map_err(|error| stopped_part_way(point, error))?;
-    // The copy kept the registry file's permissions; a new file starts private.
-    if let Ok(meta) = fs::metadata(point.point_dir().join(REGISTRY_COPY)) {
-        let _ = fs::set_permissions(image.registry_file(), meta.permissions());
+    if done.registry_restored {
+        like_copy(
+            &point.point_dir().join(REGISTRY_COPY),
+            image.registry_file(),
+        );
     }
 
     // The server is back; only the record of it can fail now (a full disk).
@@ -462,14 +464,28 @@ fn put_back(copy: &Path, original: &Path) -> Result<()> {
     if let Some(parent) = original.parent() {
         fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
     }
-    let permissions = fs::metadata(copy).map(|meta| meta.permissions());
     let mut input = fs::File::open(copy).map_err(|e| Error::io("reading", copy, e))?;
     write_atomically(original, |out| io::copy(&mut input, out).map(|_| ()))?;
-    // The copy kept the original's permissions; a temporary file starts private.
-    if let Ok(permissions) = permissions {
-        let _ = fs::set_permissions(original, permissions);
-    }
+    like_copy(copy, original);
     Ok(())
+}
+
+/// Gives `original`, just put back, the permissions and modification time its copy kept of
+/// it (a temporary file starts private and new). Best effort: the bytes are what matters.
+fn like_copy(copy: &Path, original: &Path) {
+    let Ok(meta) = fs::metadata(copy) else {
+        return;
+    };
+    if let Ok(modified) = meta.modified() {
+        let file = fs::File::options()
+            .write(true)
+            .open(original)
+            .or_else(|_| fs::File::open(original));
+        if let Ok(file) = file {
+            let _ = file.set_modified(modified);
+        }
+    }
+    let _ = fs::set_permissions(original, meta.permissions());
 }
 
 fn remove_created_dir(path: &Path, done: &mut Rollback) {
