@@ -526,16 +526,18 @@ mod tests {
     use crate::import::fixture::{self, ImageSource};
     use crate::import::{self, Mode, Nodes, Request};
     use crate::progress::NoProgress;
+    use std::collections::BTreeMap;
 
-    #[test]
-    fn a_damaged_restore_point_is_refused_and_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let image = fixture::write_image(dir.path());
+    /// Imports the fixture's own export into it after removing a file, in Recovery mode;
+    /// returns the image and its snapshot before the import.
+    fn imported(dir: &Path) -> (ServerImage, BTreeMap<String, Option<Vec<u8>>>) {
+        let image = fixture::write_image(dir);
         let mut source = ImageSource::export(&image, "all");
         fs::remove_file(image.install_dir().join("Server/LRA/LRAConfig.xml")).unwrap();
+        let before = fixture::snapshot(dir);
         let extract = tempfile::tempdir().unwrap();
         let request = Request {
-            server: dir.path().to_path_buf(),
+            server: dir.to_path_buf(),
             extract_to: extract.path().to_path_buf(),
             mode: Mode::Recovery,
             nodes: Nodes::All,
@@ -549,6 +551,33 @@ mod tests {
             per_item_report: false,
         };
         import::run(&request, &mut source, &NoProgress).unwrap();
+        (image, before)
+    }
+
+    #[test]
+    fn a_restore_point_recorded_before_the_registry_was_still_rolls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (image, before) = imported(dir.path());
+        let point = find(&image, None).unwrap();
+        // The first form of written.json: a bare list of the files, no registry.
+        let record = point.point_dir().join(super::super::WRITTEN_FILE);
+        let current: serde_json::Value =
+            serde_json::from_slice(&fs::read(&record).unwrap()).unwrap();
+        assert!(current["registry"].is_object(), "{current}");
+        fs::write(&record, current["files"].to_string()).unwrap();
+        let mut registry = fs::read(image.registry_file()).unwrap();
+        registry.extend_from_slice(b"\r\n");
+        fs::write(image.registry_file(), registry).unwrap();
+
+        let done = rollback_image(&image, None, false).unwrap();
+        assert!(done.warnings.is_empty(), "{:?}", done.warnings);
+        assert_eq!(fixture::snapshot(dir.path()), before);
+    }
+
+    #[test]
+    fn a_damaged_restore_point_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (image, _) = imported(dir.path());
         let point = find(&image, None).unwrap();
         let copy = point.point_dir().join(REGISTRY_COPY);
         let mut bytes = fs::read(&copy).unwrap();
