@@ -6,8 +6,10 @@
 //! `registry.reg`, a copy of every file the import will overwrite, and `restore-point.json`
 //! listing those copies with their SHA-256, every key, value, file and folder the import
 //! will create, and every key and value it will delete. The JSON is written last, so a
-//! restore point without it is incomplete and is never used. [`rollback`](rollback::rollback)
-//! puts the copies back and removes what was created.
+//! restore point without it is incomplete and is never used. Beside it, `written.json` records
+//! what the import left (see [`WRITTEN_FILE`]), so that a rollback can tell what someone changed
+//! since. [`rollback`](rollback::rollback) puts the copies back and removes what was created;
+//! while it runs, [`ROLLBACK_MARKER`] says it started.
 
 mod rollback;
 mod values;
