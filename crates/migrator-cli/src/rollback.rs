@@ -22,8 +22,9 @@ pub struct Args {
     /// List the restore points instead of rolling back.
     #[arg(long, conflicts_with_all = ["point", "force"])]
     list: bool,
-    /// Roll back even when an import made since took no restore point (or its restore point
-    /// is damaged): the registry returns to the point, that import's files stay.
+    /// Roll back even when files or registry.reg were changed since the import (those changes
+    /// are lost), or when an import made since took no restore point or has a damaged one
+    /// (the registry returns to the point, that import's files stay).
     #[arg(long)]
     force: bool,
     /// Print JSON for programs.
@@ -93,9 +94,13 @@ fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
 
 fn point_line(point: &RestorePoint) -> String {
     let m = &point.manifest;
-    let rolled = match &m.rolled_back {
-        Some(when) => format!(", rolled back {when}"),
-        None => String::new(),
+    let rolled = match (&m.rolled_back, point.rollback_unfinished()) {
+        (Some(when), _) => format!(", rolled back {when}"),
+        (None, Some(when)) => format!(
+            ", rollback started {when} and not finished (the server is partly rolled back): \
+             run `migrator rollback` again"
+        ),
+        (None, None) => String::new(),
     };
     format!(
         "{}  {} overwritten, {} files, {} keys, {} values created{rolled}",
@@ -127,6 +132,7 @@ fn point_json(point: &RestorePoint) -> serde_json::Value {
         "created_keys": m.created_keys.len(),
         "created_values": m.created_values.len(),
         "rolled_back": m.rolled_back,
+        "rollback_unfinished": point.rollback_unfinished(),
     })
 }
 
@@ -143,6 +149,9 @@ fn print_rollback(image: &ServerImage, done: &Rollback, as_json: bool) {
         image.dir().display(),
         done.point
     );
+    if let Some(when) = &done.resumed {
+        println!("finished the rollback started {when}");
+    }
     println!(
         "registry {}, {} put back, {} and {} removed",
         if done.registry_restored {

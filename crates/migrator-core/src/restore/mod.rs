@@ -6,8 +6,10 @@
 //! `registry.reg`, a copy of every file the import will overwrite, and `restore-point.json`
 //! listing those copies with their SHA-256, every key, value, file and folder the import
 //! will create, and every key and value it will delete. The JSON is written last, so a
-//! restore point without it is incomplete and is never used. [`rollback`](rollback::rollback)
-//! puts the copies back and removes what was created.
+//! restore point without it is incomplete and is never used. Beside it, `written.json` records
+//! what the import left (see [`WRITTEN_FILE`]), so that a rollback can tell what someone changed
+//! since. [`rollback`](rollback::rollback) puts the copies back and removes what was created;
+//! while it runs, [`ROLLBACK_MARKER`] says it started.
 
 mod rollback;
 mod values;
@@ -37,9 +39,13 @@ pub const MANIFEST_FILE: &str = "restore-point.json";
 pub const REGISTRY_COPY: &str = "registry.reg";
 /// The copies of overwritten files, under their install-relative paths.
 pub const FILES_DIR: &str = "files";
-/// The size and time of every file the import wrote, recorded once it succeeded, so that a
-/// rollback can tell the files someone changed since.
+/// The record of what the import left: written with the restore point as "not finished yet",
+/// then, once the import succeeded, with the size and time of every file it wrote and the size,
+/// time and SHA-256 of `registry.reg`, so that a rollback can tell what someone changed since.
 pub const WRITTEN_FILE: &str = "written.json";
+/// The file that marks a restore point whose rollback started and did not finish, written
+/// before the rollback's first change and removed once it is done.
+pub const ROLLBACK_MARKER: &str = "rollback-started.txt";
 /// The file that marks a run folder of an import that changed the server without a restore
 /// point (`--no-restore-point`), written before its first change.
 pub const NO_POINT_MARKER: &str = "no-restore-point.txt";
@@ -104,12 +110,24 @@ pub struct RestorePoint {
     pub dir: PathBuf,
     /// Its manifest.
     pub manifest: Manifest,
+    /// What its import left, when recorded (see [`WRITTEN_FILE`]).
+    written: Option<Written>,
 }
 
 impl RestorePoint {
     /// The run's name (time stamp), which `migrator rollback` takes.
     pub fn name(&self) -> &str {
         &self.manifest.name
+    }
+
+    /// When a rollback to this point started without finishing (the server is then partly
+    /// rolled back, and running the rollback again finishes it); `None` otherwise.
+    pub fn rollback_unfinished(&self) -> Option<String> {
+        if self.manifest.rolled_back.is_some() {
+            return None;
+        }
+        let text = fs::read_to_string(self.point_dir().join(ROLLBACK_MARKER)).ok()?;
+        Some(text.trim().to_string())
     }
 
     fn point_dir(&self) -> PathBuf {
@@ -198,10 +216,15 @@ fn take(
     for action in &plan.actions {
         record(&mut manifest, action, &install, point)?;
     }
+    // Before the manifest, so that a complete restore point always has this record: one
+    // without it was altered, and a rollback could not tell the changes it would lose.
+    let written = Written::default();
+    store_written(&point.join(WRITTEN_FILE), &written)?;
     store_manifest(&point.join(MANIFEST_FILE), &manifest)?;
     Ok(RestorePoint {
         dir: run_dir.to_path_buf(),
         manifest,
+        written: Some(written),
     })
 }
 
@@ -275,6 +298,11 @@ fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
     let mut output = fs::File::create(to).map_err(|e| Error::io("writing", to, e))?;
     let (size, sha256) =
         copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
+    // The copy keeps the original's time too, which a rollback gives back with its bytes: an
+    // older import's record of the file then still matches once a newer one is rolled back.
+    if let Ok(modified) = input.metadata().and_then(|meta| meta.modified()) {
+        let _ = output.set_modified(modified);
+    }
     output.sync_all().map_err(|e| Error::io("syncing", to, e))?;
     if let Ok(meta) = input.metadata() {
         let _ = output.set_permissions(meta.permissions());
@@ -526,10 +554,42 @@ fn load(dir: &Path) -> Result<RestorePoint> {
             "it names {escaping:?}, which is not a path inside the install tree"
         )));
     }
-    Ok(RestorePoint {
+    let mut point = RestorePoint {
         dir: dir.to_path_buf(),
         manifest,
-    })
+        written: None,
+    };
+    point.written = load_written(&point).map_err(damaged)?;
+    Ok(point)
+}
+
+/// The record of what the import of `point` left. A point that was not rolled back and whose
+/// import wrote files must have one, or the files changed since could not be told apart: the
+/// message says what is wrong with it.
+fn load_written(point: &RestorePoint) -> std::result::Result<Option<Written>, String> {
+    let path = point.point_dir().join(WRITTEN_FILE);
+    let needed = point.manifest.rolled_back.is_none() && written_paths(point).next().is_some();
+    let text = match fs::read(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !needed => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(format!(
+                "{WRITTEN_FILE} beside it, the record of the files its import wrote, is missing, \
+                 so the files someone changed since could not be told apart"
+            ))
+        }
+        Err(e) => return Err(format!("{WRITTEN_FILE} beside it cannot be read ({e})")),
+    };
+    match serde_json::from_slice::<StoredWritten>(&text) {
+        Ok(StoredWritten::Current(written)) => Ok(Some(written)),
+        Ok(StoredWritten::FilesOnly(files)) => Ok(Some(Written {
+            finished: true,
+            files,
+            registry: None,
+        })),
+        Err(_) if !needed => Ok(None),
+        Err(e) => Err(format!("{WRITTEN_FILE} beside it cannot be read ({e})")),
+    }
 }
 
 /// The first file or folder path of `manifest` that would not stay inside the install tree:
@@ -549,6 +609,29 @@ fn escaping_path(manifest: &Manifest) -> Option<&str> {
         .find(|path| !stays_inside(path))
 }
 
+/// What an import left, as `written.json` records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Written {
+    /// Whether the import finished and recorded what follows; until then nothing is known.
+    finished: bool,
+    /// Every file it wrote.
+    #[serde(default)]
+    files: Vec<WrittenFile>,
+    /// The registry file.
+    #[serde(default)]
+    registry: Option<WrittenRegistry>,
+}
+
+/// `written.json` in either of its forms.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredWritten {
+    /// The form of [`Written`].
+    Current(Written),
+    /// The first form, written only once an import succeeded: its files, no registry.
+    FilesOnly(Vec<WrittenFile>),
+}
+
 /// A file as the import left it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct WrittenFile {
@@ -560,19 +643,43 @@ struct WrittenFile {
     modified: (u64, u32),
 }
 
+/// The registry file as the import left it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct WrittenRegistry {
+    /// Size in bytes.
+    size: u64,
+    /// Last modification, in seconds and nanoseconds since 1970.
+    modified: (u64, u32),
+    /// SHA-256, lower-case hex.
+    sha256: String,
+}
+
+fn store_written(path: &Path, written: &Written) -> Result<()> {
+    write_atomically(path, |out| {
+        serde_json::to_writer(out, written).map_err(io::Error::from)
+    })
+}
+
 /// The size and time of `relative` now, if it exists.
 fn stamp(install: &Path, relative: &str) -> Option<WrittenFile> {
-    let meta = fs::metadata(install.join(relative_path(relative))).ok()?;
+    let (size, modified) = size_and_time(&install.join(relative_path(relative)))?;
+    Some(WrittenFile {
+        path: relative.to_string(),
+        size,
+        modified,
+    })
+}
+
+/// The size and last modification (seconds and nanoseconds since 1970) of `path`, if it
+/// exists.
+fn size_and_time(path: &Path) -> Option<(u64, (u64, u32))> {
+    let meta = fs::metadata(path).ok()?;
     let since = meta
         .modified()
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
-    Some(WrittenFile {
-        path: relative.to_string(),
-        size: meta.len(),
-        modified: (since.as_secs(), since.subsec_nanos()),
-    })
+    Some((meta.len(), (since.as_secs(), since.subsec_nanos())))
 }
 
 /// Every file the import of `point` created or overwrote.
@@ -586,39 +693,97 @@ fn written_paths(point: &RestorePoint) -> impl Iterator<Item = &str> {
 }
 
 /// Records, once the import of `point` has succeeded, the size and time of every file it
-/// wrote, so that a rollback can tell which of them someone changed since.
+/// wrote and the size, time and SHA-256 of the registry file, so that a rollback can tell what
+/// someone changed since.
 ///
 /// # Errors
 ///
-/// `ErrorKind::Input` when the record cannot be written (the import itself stands).
+/// `ErrorKind::Input` when the registry file cannot be read or the record cannot be written
+/// (the import itself stands).
 pub fn record_written(image: &ServerImage, point: &RestorePoint) -> Result<()> {
     let install = image.install_dir();
     let files: Vec<WrittenFile> = written_paths(point)
         .filter_map(|relative| stamp(&install, relative))
         .collect();
-    write_atomically(&point.point_dir().join(WRITTEN_FILE), |out| {
-        serde_json::to_writer(out, &files).map_err(io::Error::from)
-    })
+    let registry = image.registry_file();
+    let (size, sha256) = hash_file(registry)?;
+    let modified = size_and_time(registry).map_or((0, 0), |(_, modified)| modified);
+    let written = Written {
+        finished: true,
+        files,
+        registry: Some(WrittenRegistry {
+            size,
+            modified,
+            sha256,
+        }),
+    };
+    store_written(&point.point_dir().join(WRITTEN_FILE), &written)
+}
+
+/// The size and SHA-256 of the file at `path`.
+pub(crate) fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let mut file = fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
+    copy_hashed(&mut file, &mut io::sink()).map_err(|e| Error::io("reading", path, e))
+}
+
+/// Whether the file at `path` holds exactly `size` bytes hashing to `sha256`.
+fn holds(path: &Path, size: u64, sha256: &str) -> bool {
+    fs::metadata(path).is_ok_and(|meta| meta.len() == size)
+        && hash_file(path).is_ok_and(|(_, actual)| actual == sha256)
 }
 
 /// The files the import of `point` wrote that are different now (install-relative), leaving
-/// out those in `skip`; a point without a record (an import that failed) has none.
+/// out those in `skip`; `None` when the import did not record them (it failed or was cut
+/// short). A file counts as unchanged when it is as the import left it, or already as the
+/// restore point holds it (put back or removed by a rollback that stopped part-way).
 pub(crate) fn changed_since(
     image: &ServerImage,
     point: &RestorePoint,
     skip: &std::collections::HashSet<String>,
-) -> Vec<String> {
-    let Ok(text) = fs::read(point.point_dir().join(WRITTEN_FILE)) else {
-        return Vec::new();
-    };
-    let Ok(files) = serde_json::from_slice::<Vec<WrittenFile>>(&text) else {
-        return Vec::new();
-    };
+) -> Option<Vec<String>> {
+    let written = point.written.as_ref().filter(|w| w.finished)?;
     let install = image.install_dir();
-    files
-        .into_iter()
+    let saved: std::collections::HashMap<&str, &SavedFile> = point
+        .manifest
+        .overwritten
+        .iter()
+        .map(|file| (file.path.as_str(), file))
+        .collect();
+    let put_back = |relative: &str| {
+        saved.get(relative).is_some_and(|copy| {
+            holds(
+                &install.join(relative_path(relative)),
+                copy.size,
+                &copy.sha256,
+            )
+        })
+    };
+    let changed = written
+        .files
+        .iter()
         .filter(|file| !skip.contains(&file.path))
-        .filter(|file| stamp(&install, &file.path).is_some_and(|now| now != *file))
-        .map(|file| file.path)
-        .collect()
+        .filter(|file| stamp(&install, &file.path).is_some_and(|now| now != **file))
+        .filter(|file| !put_back(&file.path))
+        .map(|file| file.path.clone())
+        .collect();
+    Some(changed)
+}
+
+/// Whether the registry file is different now from what the import of `point` left; `None`
+/// when the import did not record it (a restore point taken before such records, or an
+/// import that failed or was cut short). It counts as unchanged when it is as the import left
+/// it, or already as the restore point holds it.
+pub(crate) fn registry_changed(image: &ServerImage, point: &RestorePoint) -> Option<bool> {
+    let written = point.written.as_ref().filter(|w| w.finished)?;
+    let recorded = written.registry.as_ref()?;
+    let path = image.registry_file();
+    let Some((size, modified)) = size_and_time(path) else {
+        // Nothing there to lose: the rollback writes it anew.
+        return Some(false);
+    };
+    if (size, modified) == (recorded.size, recorded.modified) {
+        return Some(false);
+    }
+    let copy = &point.manifest.registry;
+    Some(!holds(path, recorded.size, &recorded.sha256) && !holds(path, copy.size, &copy.sha256))
 }

@@ -1,10 +1,13 @@
 //! Rollback: returns a server to the state a restore point saved.
 //!
 //! Every saved copy is checked against its SHA-256 before anything changes, so a damaged
-//! restore point is refused with the server untouched. Then overwritten files are put back,
-//! created files and (empty) created folders are removed, and the registry file is restored
-//! byte for byte. Each write goes through a temporary file and a rename; a rollback that fails
-//! part-way can simply be run again.
+//! restore point is refused with the server untouched. Then the registry copy is written
+//! beside `registry.reg` under a temporary name (a full disk stops the rollback there, with
+//! nothing changed), a marker says the rollback started, overwritten files are put back,
+//! created files and (empty) created folders are removed, the registry file is put in place,
+//! and the marker goes. Each write goes through a temporary file and a rename. A rollback that
+//! stops part-way says so; run again, it counts what it already put back as unchanged and
+//! finishes the job.
 
 use std::fs;
 use std::io;
@@ -14,12 +17,12 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::lock::ImportLock;
-use crate::registry::backend::write_atomically;
+use crate::registry::backend::{stage_atomically, write_atomically, StagedFile};
 use crate::server::ServerImage;
 
 use super::{
-    copy_hashed, find, imports_dir, relative_path, survey, RestorePoint, SavedFile, FILES_DIR,
-    MANIFEST_FILE, POINT_DIR, REGISTRY_COPY,
+    find, hash_file, imports_dir, relative_path, survey, RestorePoint, SavedFile, FILES_DIR,
+    MANIFEST_FILE, POINT_DIR, REGISTRY_COPY, ROLLBACK_MARKER,
 };
 
 /// What a rollback did.
@@ -37,6 +40,9 @@ pub struct Rollback {
     pub dirs_removed: usize,
     /// What could not be undone exactly, such as a created folder someone filled since.
     pub warnings: Vec<String>,
+    /// When the rollback that this one finished had started, if an earlier one stopped
+    /// part-way.
+    pub resumed: Option<String>,
 }
 
 /// Rolls `image` back to the restore point `name` (when `None`, the newest one not rolled back
@@ -75,6 +81,7 @@ pub fn rollback_image(image: &ServerImage, name: Option<&str>, force: bool) -> R
     done.warnings
         .extend(changes_lost(image, &newer_first, force)?);
     for point in newer_first {
+        done.resumed = done.resumed.take().or_else(|| point.rollback_unfinished());
         let step = undo(image, point)?;
         done.registry_restored |= step.registry_restored;
         done.files_restored += step.files_restored;
@@ -168,7 +175,10 @@ fn changes_lost(
     newer_first: &[&RestorePoint],
     force: bool,
 ) -> Result<Vec<String>> {
-    let changed = changed_files(image, newer_first);
+    let mut changed = changed_files(image, newer_first);
+    if registry_changed(image, newer_first) {
+        changed.insert(0, crate::server::REGISTRY_FILE.to_string());
+    }
     if changed.is_empty() || force {
         return Ok(changed
             .iter()
@@ -203,10 +213,38 @@ fn changed_files(image: &ServerImage, newer_first: &[&RestorePoint]) -> Vec<Stri
     let mut judged = std::collections::HashSet::new();
     let mut changed = Vec::new();
     for point in newer_first {
-        changed.extend(super::changed_since(image, point, &judged));
+        match super::changed_since(image, point, &judged) {
+            Some(files) => changed.extend(files),
+            None if super::written_paths(point).next().is_some() => tracing::info!(
+                point = point.name(),
+                "the import did not record the files it wrote (it did not finish): files \
+                 changed since cannot be told apart and are not checked"
+            ),
+            None => {}
+        }
         judged.extend(super::written_paths(point).map(str::to_string));
     }
     changed
+}
+
+/// Whether someone changed the registry file since the newest import of `newer_first`, the
+/// only one whose record can tell.
+fn registry_changed(image: &ServerImage, newer_first: &[&RestorePoint]) -> bool {
+    let Some(newest) = newer_first.first() else {
+        return false;
+    };
+    match super::registry_changed(image, newest) {
+        Some(changed) => changed,
+        None => {
+            tracing::info!(
+                point = newest.name(),
+                "the restore point has no record of registry.reg after its import (taken \
+                 before such records, or the import did not finish): changes made to it since \
+                 are not checked"
+            );
+            false
+        }
+    }
 }
 
 /// Why there is no default restore point: none was ever taken, the only ones are damaged, or
@@ -259,13 +297,8 @@ pub fn rollback(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
 
 /// Rolls `image` back to `point`, whose copies were checked.
 fn undo(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
-    let saved = point.point_dir();
     let install = image.install_dir();
     let manifest = &point.manifest;
-    let mut done = Rollback {
-        point: manifest.name.clone(),
-        ..Rollback::default()
-    };
     let inside = Inside::new(&install);
     for file in &manifest.overwritten {
         inside.check(&file.path)?;
@@ -273,8 +306,50 @@ fn undo(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     for relative in &manifest.created_files {
         inside.check(relative)?;
     }
+    let registry = stage_registry(image, point)?;
+    let marker = point.point_dir().join(ROLLBACK_MARKER);
+    let started = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    write_atomically(&marker, |out| io::Write::write_all(out, started.as_bytes()))?;
+
+    let mut done = Rollback {
+        point: manifest.name.clone(),
+        registry_restored: registry.is_some(),
+        ..Rollback::default()
+    };
+    undo_files(&install, point, &mut done)
+        .and_then(|()| registry.map_or(Ok(()), StagedFile::commit))
+        .map_err(|error| stopped_part_way(point, error))?;
+    if done.registry_restored {
+        like_copy(
+            &point.point_dir().join(REGISTRY_COPY),
+            image.registry_file(),
+        );
+    }
+
+    // The server is back; only the record of it can fail now (a full disk).
+    match mark_rolled_back(point) {
+        Ok(()) => {
+            let _ = fs::remove_file(&marker);
+        }
+        Err(error) => done.warnings.push(format!(
+            "the server is back as before the import, but recording that in the restore point \
+             failed ({}); `--list` shows the rollback to {} as not finished: run it again once \
+             there is room, to record it",
+            error.message(),
+            manifest.name
+        )),
+    }
+    Ok(done)
+}
+
+/// Puts back the files `point` saved and removes those and the folders its import created.
+fn undo_files(install: &Path, point: &RestorePoint, done: &mut Rollback) -> Result<()> {
+    let manifest = &point.manifest;
     for file in &manifest.overwritten {
-        let copy = saved.join(FILES_DIR).join(relative_path(&file.path));
+        let copy = point
+            .point_dir()
+            .join(FILES_DIR)
+            .join(relative_path(&file.path));
         put_back(&copy, &install.join(relative_path(&file.path)))?;
         done.files_restored += 1;
     }
@@ -287,21 +362,29 @@ fn undo(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
         }
     }
     for relative in manifest.created_dirs.iter().rev() {
-        remove_created_dir(&install.join(relative_path(relative)), &mut done);
+        remove_created_dir(&install.join(relative_path(relative)), done);
     }
-    done.registry_restored =
-        restore_registry(image, &saved.join(REGISTRY_COPY), &manifest.registry)?;
-    // The server is back; only the record of it can fail now (a full disk).
-    if let Err(error) = mark_rolled_back(point) {
-        done.warnings.push(format!(
-            "the server is back as before the import, but recording that in the restore point \
-             failed ({}); `--list` still shows {} as not rolled back: do not roll back to it \
-             again",
-            error.message(),
-            manifest.name
-        ));
-    }
-    Ok(done)
+    Ok(())
+}
+
+/// The failure of a rollback that had started changing the server.
+fn stopped_part_way(point: &RestorePoint, error: Error) -> Error {
+    let again = "run the same `migrator rollback` again: it finishes what this one started.";
+    let hint = match error.hint() {
+        Some(hint) => format!("{hint} Then {again}"),
+        None => format!("Fix the cause, then {again}"),
+    };
+    Error::new(
+        error.kind(),
+        format!(
+            "the rollback to restore point {} stopped part-way, so the server is partly rolled \
+             back: {}",
+            point.name(),
+            error.message()
+        ),
+    )
+    .with_hint(hint)
+    .with_source(error)
 }
 
 /// The install tree as the file system resolves it, to keep a rollback's writes and removals
@@ -357,38 +440,52 @@ pub(super) fn verify_copies(point: &RestorePoint) -> Result<()> {
 }
 
 fn check_copy(copy: &Path, expected: &SavedFile) -> Result<()> {
-    let actual = hash_file(copy)?;
-    if actual != (expected.size, expected.sha256.clone()) {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "restore point copy {} of {} is damaged (its SHA-256 no longer matches)",
-                copy.display(),
-                expected.path
-            ),
-        )
-        .with_hint("Nothing was changed. Choose another restore point with `--list`."));
-    }
-    Ok(())
-}
-
-fn hash_file(path: &Path) -> Result<(u64, String)> {
-    let mut file = fs::File::open(path).map_err(|e| Error::io("reading", path, e))?;
-    copy_hashed(&mut file, &mut io::sink()).map_err(|e| Error::io("reading", path, e))
+    let problem = match fs::metadata(copy) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => "it is missing",
+        _ if hash_file(copy)? != (expected.size, expected.sha256.clone()) => {
+            "its SHA-256 no longer matches"
+        }
+        _ => return Ok(()),
+    };
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!(
+            "restore point copy {} of {} is damaged: {problem}",
+            copy.display(),
+            expected.path
+        ),
+    )
+    .with_hint(
+        "Nothing was changed. Choose another restore point with `migrator rollback --list`.",
+    ))
 }
 
 fn put_back(copy: &Path, original: &Path) -> Result<()> {
     if let Some(parent) = original.parent() {
         fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
     }
-    let permissions = fs::metadata(copy).map(|meta| meta.permissions());
     let mut input = fs::File::open(copy).map_err(|e| Error::io("reading", copy, e))?;
     write_atomically(original, |out| io::copy(&mut input, out).map(|_| ()))?;
-    // The copy kept the original's permissions; a temporary file starts private.
-    if let Ok(permissions) = permissions {
-        let _ = fs::set_permissions(original, permissions);
-    }
+    like_copy(copy, original);
     Ok(())
+}
+
+/// Gives `original`, just put back, the permissions and modification time its copy kept of
+/// it (a temporary file starts private and new). Best effort: the bytes are what matters.
+fn like_copy(copy: &Path, original: &Path) {
+    let Ok(meta) = fs::metadata(copy) else {
+        return;
+    };
+    if let Ok(modified) = meta.modified() {
+        let file = fs::File::options()
+            .write(true)
+            .open(original)
+            .or_else(|_| fs::File::open(original));
+        if let Ok(file) = file {
+            let _ = file.set_modified(modified);
+        }
+    }
+    let _ = fs::set_permissions(original, meta.permissions());
 }
 
 fn remove_created_dir(path: &Path, done: &mut Rollback) {
@@ -402,14 +499,17 @@ fn remove_created_dir(path: &Path, done: &mut Rollback) {
     }
 }
 
-/// Puts the registry file back unless it is already identical; returns whether it wrote.
-fn restore_registry(image: &ServerImage, copy: &Path, saved: &SavedFile) -> Result<bool> {
+/// Writes the registry copy of `point` beside the registry file under a temporary name, to be
+/// put in place once the files are back; `None` when the registry file is already identical.
+fn stage_registry(image: &ServerImage, point: &RestorePoint) -> Result<Option<StagedFile>> {
     let current = image.registry_file();
+    let saved = &point.manifest.registry;
     if current.is_file() && hash_file(current)? == (saved.size, saved.sha256.clone()) {
-        return Ok(false);
+        return Ok(None);
     }
-    put_back(copy, current)?;
-    Ok(true)
+    let copy = point.point_dir().join(REGISTRY_COPY);
+    let mut input = fs::File::open(&copy).map_err(|e| Error::io("reading", &copy, e))?;
+    stage_atomically(current, |out| io::copy(&mut input, out).map(|_| ())).map(Some)
 }
 
 fn mark_rolled_back(point: &RestorePoint) -> Result<()> {
@@ -426,16 +526,18 @@ mod tests {
     use crate::import::fixture::{self, ImageSource};
     use crate::import::{self, Mode, Nodes, Request};
     use crate::progress::NoProgress;
+    use std::collections::BTreeMap;
 
-    #[test]
-    fn a_damaged_restore_point_is_refused_and_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let image = fixture::write_image(dir.path());
+    /// Imports the fixture's own export into it after removing a file, in Recovery mode;
+    /// returns the image and its snapshot before the import.
+    fn imported(dir: &Path) -> (ServerImage, BTreeMap<String, Option<Vec<u8>>>) {
+        let image = fixture::write_image(dir);
         let mut source = ImageSource::export(&image, "all");
         fs::remove_file(image.install_dir().join("Server/LRA/LRAConfig.xml")).unwrap();
+        let before = fixture::snapshot(dir);
         let extract = tempfile::tempdir().unwrap();
         let request = Request {
-            server: dir.path().to_path_buf(),
+            server: dir.to_path_buf(),
             extract_to: extract.path().to_path_buf(),
             mode: Mode::Recovery,
             nodes: Nodes::All,
@@ -449,6 +551,33 @@ mod tests {
             per_item_report: false,
         };
         import::run(&request, &mut source, &NoProgress).unwrap();
+        (image, before)
+    }
+
+    #[test]
+    fn a_restore_point_recorded_before_the_registry_was_still_rolls_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (image, before) = imported(dir.path());
+        let point = find(&image, None).unwrap();
+        // The first form of written.json: a bare list of the files, no registry.
+        let record = point.point_dir().join(super::super::WRITTEN_FILE);
+        let current: serde_json::Value =
+            serde_json::from_slice(&fs::read(&record).unwrap()).unwrap();
+        assert!(current["registry"].is_object(), "{current}");
+        fs::write(&record, current["files"].to_string()).unwrap();
+        let mut registry = fs::read(image.registry_file()).unwrap();
+        registry.extend_from_slice(b"\r\n");
+        fs::write(image.registry_file(), registry).unwrap();
+
+        let done = rollback_image(&image, None, false).unwrap();
+        assert!(done.warnings.is_empty(), "{:?}", done.warnings);
+        assert_eq!(fixture::snapshot(dir.path()), before);
+    }
+
+    #[test]
+    fn a_damaged_restore_point_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (image, _) = imported(dir.path());
         let point = find(&image, None).unwrap();
         let copy = point.point_dir().join(REGISTRY_COPY);
         let mut bytes = fs::read(&copy).unwrap();

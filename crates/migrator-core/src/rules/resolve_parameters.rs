@@ -285,9 +285,12 @@ pub fn resolve(image: &ServerImage, keep: Option<Keep>, plan_only: bool) -> Resu
         components: Vec::new(),
         actions: Vec::new(),
     };
-    restore::create(image, &folder, &empty, RESTORE_LABEL)?;
+    let point = restore::create(image, &folder, &empty, RESTORE_LABEL)?;
     resolved.changed = apply(&mut tree, &identity, &resolved.pairs);
     image.store_registry(&tree)?;
+    // Without this record a rollback cannot tell registry changes made since, and says so in
+    // its log; the parameters are settled either way.
+    let _ = restore::record_written(image, &point);
     let record = folder.join(RECORD_FILE);
     let json = serde_json::to_vec_pretty(&resolved.pairs).expect("pairs serialize");
     write_atomically(&record, |out| out.write_all(&json))?;

@@ -1,0 +1,414 @@
+//! `migrator rollback` through the binary when something goes wrong: a rollback that stops
+//! part-way (an immutable `registry.reg`, a full disk) says so and a plain retry finishes it,
+//! registry changes made after the import are not lost silently, and a restore point missing
+//! its record of the written files or one of its saved copies is damaged, with nothing changed.
+
+mod cli_common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use cli_common::{archives, migrator, sample_image, stderr, stdout};
+use migrator_core::layout;
+use migrator_core::server::{self, REGISTRY_FILE};
+
+/// A scratch folder holding a source archive and a target image with one import made.
+struct Lab {
+    dir: tempfile::TempDir,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        Lab {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        migrator(self.dir.path())
+            .arg("-q")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Exports the 2016 R1 sample "calliope" into an archive of its own.
+    fn archive(&self) -> PathBuf {
+        let source = sample_image(&self.path("calliope"), "calliope", "Indy", "2016 R1");
+        let out = self.path("out");
+        let export = self.run(&["export", "--server", s(&source), "--out", s(&out)]);
+        assert!(export.status.success(), "{}", stderr(&export));
+        archives(&out).pop().expect("one archive")
+    }
+
+    /// Writes the 2023 R3 sample "helios" at `image` and imports `archive` into it in
+    /// Migration mode, which overwrites a dial plan file and creates others; returns a
+    /// snapshot of the image before the import.
+    fn imported(&self, archive: &Path, image: &Path) -> Snapshot {
+        sample_image(image, "helios", "Chicago", "2023 R3");
+        let before = snapshot(image);
+        let import = self.run(&[
+            "import",
+            s(archive),
+            "--server",
+            s(image),
+            "--extract-to",
+            s(&self.path("x")),
+            "--mode",
+            "migration",
+        ]);
+        assert!(
+            matches!(import.status.code(), Some(0 | 1)),
+            "{}",
+            stderr(&import)
+        );
+        assert_ne!(snapshot(image), before);
+        before
+    }
+
+    fn rollback(&self, image: &Path, extra: &[&str]) -> Output {
+        self.run(&[&["rollback", "--server", s(image)], extra].concat())
+    }
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+type Snapshot = BTreeMap<String, Option<Vec<u8>>>;
+
+/// Every file and folder of an image except the tool's own folder, with each file's bytes.
+fn snapshot(image: &Path) -> Snapshot {
+    let own = server::install_dir_of(image).join(layout::MIGRATOR_DIR);
+    walkdir::WalkDir::new(image)
+        .into_iter()
+        .filter_entry(|e| e.path() != own)
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let name = e.path().strip_prefix(image).unwrap().display().to_string();
+            let file = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (name, file)
+        })
+        .collect()
+}
+
+/// The folder of the only restore point of `image`.
+fn point_dir(image: &Path) -> PathBuf {
+    let runs = server::install_dir_of(image)
+        .join(layout::MIGRATOR_DIR)
+        .join("Imports");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(runs)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("restore-point"))
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    found.pop().unwrap()
+}
+
+/// Sets or clears the immutable flag of `path`; false where the file system does not allow it.
+fn chattr(flag: &str, path: &Path) -> bool {
+    Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Regression: with `registry.reg` immutable, the rollback put the files back and removed the
+/// created ones, failed on the registry without saying the server was half rolled back, and a
+/// retry was refused because of the files the first attempt had put back itself.
+#[test]
+fn a_rollback_stopped_part_way_says_so_and_a_plain_retry_finishes_it() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    let before = lab.imported(&archive, &image);
+    let registry = image.join(REGISTRY_FILE);
+    if !chattr("+i", &registry) {
+        eprintln!("skipped: the immutable flag is not allowed here");
+        return;
+    }
+
+    let stopped = lab.rollback(&image, &[]);
+    chattr("-i", &registry);
+    assert_eq!(stopped.status.code(), Some(7), "{}", stderr(&stopped));
+    let error = stderr(&stopped);
+    assert!(error.contains("stopped part-way"), "{error}");
+    assert!(error.contains("partly rolled back"), "{error}");
+    assert!(
+        error.contains(s(&registry)),
+        "names the failing file: {error}"
+    );
+    assert!(
+        error.contains("run the same `migrator rollback` again"),
+        "{error}"
+    );
+    let listed = stdout(&lab.rollback(&image, &["--list"]));
+    assert!(listed.contains("not finished"), "{listed}");
+    let json = lab.rollback(&image, &["--list", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(json["restore_points"][0]["rollback_unfinished"].is_string());
+
+    let retry = lab.rollback(&image, &[]);
+    assert_eq!(retry.status.code(), Some(0), "{}", stderr(&retry));
+    assert!(
+        stdout(&retry).contains("finished the rollback started"),
+        "{}",
+        stdout(&retry)
+    );
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "registry.reg and every file as before"
+    );
+    assert!(!point_dir(&image).join("rollback-started.txt").exists());
+    let listed = stdout(&lab.rollback(&image, &["--list"]));
+    assert!(listed.contains("rolled back 2"), "{listed}");
+}
+
+/// A small RAM disk mounted at `dir`, unmounted on drop; `None` where mounting is not allowed.
+struct RamDisk(PathBuf);
+
+impl RamDisk {
+    fn mount(dir: &Path, bytes: u64) -> Option<RamDisk> {
+        std::fs::create_dir_all(dir).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status();
+        status
+            .is_ok_and(|s| s.success())
+            .then(|| RamDisk(dir.to_path_buf()))
+    }
+
+    /// Fills the disk until only `free` bytes are left.
+    fn leave_free(&self, free: u64) {
+        let output = Command::new("df")
+            .args(["-B1", "--output=avail"])
+            .arg(&self.0)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        let avail: u64 = text.lines().nth(1).unwrap().trim().parse().unwrap();
+        let filler = avail
+            .checked_sub(free)
+            .expect("the disk has room for the test");
+        std::fs::write(self.0.join("filler"), vec![0u8; filler as usize]).unwrap();
+    }
+}
+
+impl Drop for RamDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Regression: the registry copy was written after the files were put back, so a full disk
+/// there left the server half rolled back.
+#[test]
+fn a_full_disk_while_writing_the_registry_changes_nothing() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let mount = lab.path("disk");
+    let Some(disk) = RamDisk::mount(&mount, 16 << 20) else {
+        eprintln!("skipped: mounting a tmpfs is not allowed here");
+        return;
+    };
+    let image = mount.join("helios");
+    lab.imported(&archive, &image);
+    let after_import = snapshot(&image);
+    let registry = std::fs::metadata(image.join(REGISTRY_FILE)).unwrap().len();
+    disk.leave_free(registry / 2);
+
+    let refused = lab.rollback(&image, &[]);
+    assert_eq!(refused.status.code(), Some(7), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains(REGISTRY_FILE),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        !stderr(&refused).contains("partly rolled back"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(&image), after_import, "nothing changed");
+    let listed = stdout(&lab.rollback(&image, &["--list"]));
+    assert!(!listed.contains("not finished"), "{listed}");
+}
+
+/// Regression: a key added to `registry.reg` after the import disappeared on rollback, with
+/// exit code 0 and no warning.
+#[test]
+fn registry_changes_made_after_the_import_block_the_rollback_until_forced() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    let before = lab.imported(&archive, &image);
+    let registry = image.join(REGISTRY_FILE);
+    let mut text = std::fs::read(&registry).unwrap();
+    text.extend_from_slice(
+        b"\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Interactive Intelligence\\Added]\r\n\"a\"=\"b\"\r\n",
+    );
+    std::fs::write(&registry, text).unwrap();
+    let changed = snapshot(&image);
+
+    let refused = lab.rollback(&image, &[]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    let error = stderr(&refused);
+    assert!(
+        error.contains("changed since: registry.reg"),
+        "names the registry: {error}"
+    );
+    assert!(error.contains("--force"), "{error}");
+    assert_eq!(
+        snapshot(&image),
+        changed,
+        "a refused rollback changes nothing"
+    );
+
+    let forced = lab.rollback(&image, &["--force"]);
+    assert_eq!(forced.status.code(), Some(1), "{}", stderr(&forced));
+    assert!(
+        stderr(&forced).contains("registry.reg had been changed since the import"),
+        "{}",
+        stderr(&forced)
+    );
+    assert_eq!(snapshot(&image), before);
+}
+
+/// Regression: deleting `written.json` switched the "changed since" guard off silently: the
+/// point was listed as sound and the rollback removed edited files with exit code 0.
+#[test]
+fn a_restore_point_without_its_record_of_written_files_is_damaged() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    lab.imported(&archive, &image);
+    std::fs::remove_file(point_dir(&image).join("written.json")).unwrap();
+    let after_import = snapshot(&image);
+
+    let list = lab.rollback(&image, &["--list"]);
+    assert_eq!(list.status.code(), Some(1), "{}", stderr(&list));
+    assert!(stdout(&list).contains("damaged"), "{}", stdout(&list));
+    assert!(stdout(&list).contains("written.json"), "{}", stdout(&list));
+    let refused = lab.rollback(&image, &[]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("is damaged"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(&image), after_import, "nothing changed");
+}
+
+/// Regression: a saved copy missing from the restore point ended in an input/output error
+/// (exit 7, "Check that the path exists") instead of a damaged point.
+#[test]
+fn a_restore_point_missing_a_saved_copy_is_damaged_and_nothing_changes() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    lab.imported(&archive, &image);
+    let copies = point_dir(&image).join("files");
+    let copy = walkdir::WalkDir::new(&copies)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.is_file())
+        .expect("a saved copy");
+    std::fs::remove_file(copy).unwrap();
+    let after_import = snapshot(&image);
+
+    let list = lab.rollback(&image, &["--list"]);
+    assert!(stdout(&list).contains("damaged"), "{}", stdout(&list));
+    let refused = lab.rollback(&image, &[]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    let error = stderr(&refused);
+    assert!(error.contains("is damaged: it is missing"), "{error}");
+    assert!(
+        error.contains(
+            "Nothing was changed. Choose another restore point with `migrator rollback --list`."
+        ),
+        "{error}"
+    );
+    assert_eq!(snapshot(&image), after_import, "nothing changed");
+}
+
+#[test]
+fn the_help_of_force_names_every_check_it_overrides() {
+    let lab = Lab::new();
+    let help = stdout(&lab.run(&["rollback", "--help"]));
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains("changed since the import"), "{help}");
+    assert!(help.contains("registry.reg"), "{help}");
+    assert!(help.contains("took no restore point"), "{help}");
+}
+
+/// Regression: after two imports overwriting the same file were rolled back one at a time, the
+/// second rollback was refused: the file the first had put back carried a new time, so it no
+/// longer matched the older import's record and counted as changed since.
+#[test]
+fn imports_rolled_back_one_at_a_time_need_no_force() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    let before = lab.imported(&archive, &image);
+    // A second archive whose dial plan file differs, so the second import overwrites it again.
+    let source = lab.path("calliope");
+    let plan = walkdir::WalkDir::new(server::install_dir_of(&source).join("Server/DialPlan"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.is_file())
+        .expect("a dial plan file");
+    let mut text = std::fs::read(&plan).unwrap();
+    text.extend_from_slice(b"<!-- edited on calliope -->\n");
+    std::fs::write(&plan, text).unwrap();
+    let out = lab.path("out2");
+    let export = lab.run(&["export", "--server", s(&source), "--out", s(&out)]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let second = archives(&out).pop().unwrap();
+    let import = lab.run(&[
+        "import",
+        s(&second),
+        "--server",
+        s(&image),
+        "--extract-to",
+        s(&lab.path("x2")),
+        "--mode",
+        "migration",
+    ]);
+    assert!(
+        matches!(import.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&import)
+    );
+    let listed = lab.rollback(&image, &["--list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed["restore_points"][0]["overwritten_files"], 1);
+
+    for round in ["second import", "first import"] {
+        let rollback = lab.rollback(&image, &[]);
+        assert_eq!(
+            rollback.status.code(),
+            Some(0),
+            "{round}: {}",
+            stderr(&rollback)
+        );
+    }
+    assert_eq!(
+        snapshot(&image),
+        before,
+        "registry.reg and every file as before"
+    );
+}
