@@ -64,7 +64,8 @@ pub const TABLE: &[(u8, &str, &str)] = &[
     (
         130,
         "interrupted",
-        "stopped by Ctrl-C before it finished; what it had written was removed",
+        "stopped by Ctrl-C (or a stop signal) before it finished; what it had written was \
+         removed",
     ),
 ];
 
