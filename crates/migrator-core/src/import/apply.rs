@@ -126,7 +126,6 @@ pub fn apply(image: &ServerImage, tree: RegTree, plan: &Plan, options: ApplyOpti
     let staged = match registry.staged {
         Ok(staged) => staged,
         Err(error) => {
-            fail_registry_actions(plan, &mut applied, &error);
             failures.push((usize::MAX, registry_failure(image, error)));
             None
         }
@@ -135,20 +134,21 @@ pub fn apply(image: &ServerImage, tree: RegTree, plan: &Plan, options: ApplyOpti
         .into_iter()
         .min_by_key(|(index, _)| *index)
         .map(|(_, failure)| failure);
-    if applied.cancelled || (applied.failure.is_some() && options.stop_at_failure) {
-        options.progress.end_phase();
-        return applied;
-    }
+    let stopped = applied.cancelled || (applied.failure.is_some() && options.stop_at_failure);
     // The last chance to stop: the registry is put in place in one step.
-    if options.progress.cancelled() && applied.failure.is_none() {
+    if !stopped && options.progress.cancelled() && applied.failure.is_none() {
         let error = Error::new(ErrorKind::Cancelled, "import cancelled by the user");
         note_failure(&mut applied, "registry", "the registry file".into(), error);
         applied.cancelled = true;
-        options.progress.end_phase();
-        return applied;
     }
-    if let Some(staged) = staged {
-        commit_registry(image, staged, plan, &mut applied);
+    let committed = match staged {
+        Some(staged) if !applied.cancelled && !stopped => {
+            commit_registry(image, staged, &mut applied)
+        }
+        _ => false,
+    };
+    if !committed {
+        registry_not_written(plan, &mut applied);
     }
     options.progress.end_phase();
     applied
@@ -489,17 +489,20 @@ fn registry_failure(image: &ServerImage, error: Error) -> Failure {
     }
 }
 
-/// The registry is written as a whole, so every registry action shares its fate.
-fn fail_registry_actions(plan: &Plan, applied: &mut Applied, error: &Error) {
+/// The registry is written as a whole: when the new registry file was not put in place (a
+/// failure, Ctrl-C), no registry action was carried out, whatever was done in memory. The
+/// failure itself names the registry file, or the item the run stopped at.
+fn registry_not_written(plan: &Plan, applied: &mut Applied) {
     for (index, action) in plan.actions.iter().enumerate() {
         let registry = matches!(action.item, Item::Key(_) | Item::Value { .. });
         if registry && action.kind.writes() && applied.outcomes[index] == Outcome::Done {
-            applied.outcomes[index] = Outcome::Failed(error.message().to_string());
+            applied.outcomes[index] = Outcome::NotRun;
         }
     }
 }
 
-fn commit_registry(image: &ServerImage, staged: Staged, plan: &Plan, applied: &mut Applied) {
+/// Puts the new registry file in place; whether it is.
+fn commit_registry(image: &ServerImage, staged: Staged, applied: &mut Applied) -> bool {
     let file = image.registry_file();
     let permissions = fs::metadata(file).map(|meta| meta.permissions());
     match staged.commit() {
@@ -508,10 +511,11 @@ fn commit_registry(image: &ServerImage, staged: Staged, plan: &Plan, applied: &m
             if let Ok(permissions) = permissions {
                 let _ = fs::set_permissions(file, permissions);
             }
+            true
         }
         Err(error) => {
-            fail_registry_actions(plan, applied, &error);
             note_failure(applied, "registry", file.display().to_string(), error);
+            false
         }
     }
 }

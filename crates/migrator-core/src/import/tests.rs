@@ -609,10 +609,10 @@ fn after_a_rollback_the_counts_tell_the_failed_item_from_the_undone_ones() {
     assert!(text.contains("rolled back to it"), "{text}");
 }
 
-/// Ctrl-C pressed once as the report is being written.
-struct StopDuringReport(std::sync::Arc<AtomicBool>);
+/// A Ctrl-C the test presses by setting the flag.
+struct CtrlCFlag(std::sync::Arc<AtomicBool>);
 
-impl crate::progress::Progress for StopDuringReport {
+impl crate::progress::Progress for CtrlCFlag {
     fn start_phase(&self, _phase: &str, _items: u64, _bytes: u64) {}
     fn advance(&self, _items: u64, _bytes: u64) {}
     fn end_phase(&self) {}
@@ -626,7 +626,7 @@ fn ctrl_c_while_the_report_is_written_is_in_the_report() {
     let setup = setup();
     let mut source = ImageSource::export(&setup.image, "all");
     setup.damage();
-    let progress = StopDuringReport(std::sync::Arc::new(AtomicBool::new(false)));
+    let progress = CtrlCFlag(std::sync::Arc::new(AtomicBool::new(false)));
     let pressed = std::sync::Arc::clone(&progress.0);
     let fault = move |step: WriteStep| {
         if matches!(step, WriteStep::Report) {
@@ -646,4 +646,37 @@ fn ctrl_c_while_the_report_is_written_is_in_the_report() {
     let written = written.unwrap();
     assert!(written.contains("Ctrl-C came after"), "{written}");
     assert!(written.contains("Completed with warnings"), "{written}");
+}
+
+#[test]
+fn without_a_restore_point_ctrl_c_reports_the_registry_items_as_not_written() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let registry_before = std::fs::read(setup.image.registry_file()).unwrap();
+    let mut request = setup.request(Mode::Recovery);
+    request.restore_point = false;
+    let progress = CtrlCFlag(std::sync::Arc::new(AtomicBool::new(false)));
+    let pressed = std::sync::Arc::clone(&progress.0);
+    // Ctrl-C as the first file is copied: the registry file is never put in place.
+    let fault = move |step: WriteStep| {
+        if matches!(step, WriteStep::Action(a) if a.kind == ActionKind::CopyFile) {
+            pressed.store(true, Ordering::SeqCst);
+        }
+        Ok(())
+    };
+    let report = imported(run_with_fault(&request, &mut source, &progress, Some(&fault)).unwrap());
+    assert_eq!(report.status, Status::Failed);
+    assert_eq!(report.exit_code(), ErrorKind::Cancelled.exit_code());
+    assert_eq!(
+        std::fs::read(setup.image.registry_file()).unwrap(),
+        registry_before
+    );
+    let users = report
+        .counts
+        .iter()
+        .find(|c| c.component == "Users")
+        .unwrap();
+    assert_eq!(users.created + users.updated, 0, "{users:?}");
+    assert!(users.not_run > 0, "{users:?}");
 }
