@@ -98,7 +98,8 @@ fn point_line(point: &RestorePoint) -> String {
         (Some(when), _) => format!(", rolled back {when}"),
         (None, Some(when)) => format!(
             ", rollback started {when} and not finished (the server is partly rolled back): \
-             run `migrator rollback` again"
+             run `migrator rollback --server DIR {}` again",
+            point.name()
         ),
         (None, None) => String::new(),
     };

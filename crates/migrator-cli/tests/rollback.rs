@@ -159,6 +159,31 @@ fn a_rollback_stopped_part_way_says_so_and_a_plain_retry_finishes_it() {
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(json["restore_points"][0]["rollback_unfinished"].is_string());
 
+    // Nothing else may change the half rolled back server until the rollback is finished.
+    let middle = snapshot(&image);
+    let import = lab.run(&[
+        "import",
+        s(&archive),
+        "--server",
+        s(&image),
+        "--extract-to",
+        s(&lab.path("x2")),
+    ]);
+    let resolve = lab.run(&[
+        "resolve-parameters",
+        "--server",
+        s(&image),
+        "--keep",
+        "imported",
+    ]);
+    for refused in [import, resolve] {
+        assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+        let error = stderr(&refused);
+        assert!(error.contains("partly rolled back"), "{error}");
+        assert!(error.contains("Finish that rollback first"), "{error}");
+    }
+    assert_eq!(snapshot(&image), middle);
+
     let retry = lab.rollback(&image, &[]);
     assert_eq!(retry.status.code(), Some(0), "{}", stderr(&retry));
     assert!(

@@ -128,6 +128,7 @@ impl Run<'_> {
         };
         let mut warnings = gates::check(&input)?;
         warnings.extend(damage);
+        restore::check_no_unfinished_rollback(&image)?;
         let lock = match request.plan_only {
             true => ImportLock::check_free(&image).map(|()| None)?,
             false => Some(ImportLock::acquire(&image, "import")?),

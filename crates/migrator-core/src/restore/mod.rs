@@ -135,6 +135,40 @@ impl RestorePoint {
     }
 }
 
+/// Refuses to change `image` while a rollback of it stopped part-way: the server is partly
+/// rolled back, and an import or other change made now would mix with what the rollback has
+/// still to put back. Only the markers are looked at, not the restore points' lists.
+///
+/// # Errors
+///
+/// `ErrorKind::Refused`, naming the point and the rollback to run.
+pub fn check_no_unfinished_rollback(image: &ServerImage) -> Result<()> {
+    let Ok(entries) = fs::read_dir(imports_dir(image)) else {
+        return Ok(());
+    };
+    let unfinished = entries
+        .flatten()
+        .filter(|entry| entry.path().join(POINT_DIR).join(ROLLBACK_MARKER).is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .max();
+    let Some(point) = unfinished else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!(
+            "server image {} is partly rolled back: the rollback to restore point {point} \
+             started and did not finish",
+            image.dir().display()
+        ),
+    )
+    .with_hint(format!(
+        "Nothing was changed. Finish that rollback first: `migrator rollback --server {} \
+         {point}`, then run this again.",
+        image.dir().display()
+    )))
+}
+
 /// The folder holding the runs of `image`.
 pub fn imports_dir(image: &ServerImage) -> PathBuf {
     image.migrator_dir().join(IMPORTS_DIR)

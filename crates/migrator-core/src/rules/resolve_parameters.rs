@@ -255,9 +255,11 @@ pub const RESTORE_LABEL: &str = "resolve-parameters";
 ///
 /// # Errors
 ///
-/// `ErrorKind::Refused` for a Media Server, a running service or a held lock; `Input` for a
+/// `ErrorKind::Refused` for a Media Server, a running service, a held lock or a rollback that
+/// did not finish; `Input` for a
 /// registry that cannot be read or written.
 pub fn resolve(image: &ServerImage, keep: Option<Keep>, plan_only: bool) -> Result<Resolved> {
+    crate::restore::check_no_unfinished_rollback(image)?;
     let lock = match plan_only {
         true => ImportLock::check_free(image).map(|()| None)?,
         false => Some(ImportLock::acquire(image, RESTORE_LABEL)?),
