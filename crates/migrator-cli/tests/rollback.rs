@@ -437,3 +437,24 @@ fn imports_rolled_back_one_at_a_time_need_no_force() {
         "registry.reg and every file as before"
     );
 }
+
+/// An import that could not record what it wrote (its disk full at the end, or cut short)
+/// leaves its first, unfinished record: the rollback still goes back, and says that changes
+/// made since could not be told apart.
+#[test]
+fn a_rollback_past_an_unrecorded_import_says_later_changes_were_not_checked() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    let before = lab.imported(&archive, &image);
+    let record = point_dir(&image).join("written.json");
+    std::fs::write(&record, br#"{"finished":false,"files":[],"registry":null}"#).unwrap();
+    let dial_plan = server::install_dir_of(&image).join("Server/DialPlan/Classifications.xml");
+    std::fs::write(&dial_plan, b"<edited after the import/>").unwrap();
+
+    let output = lab.rollback(&image, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains("did not record what it wrote"), "{said}");
+    assert_eq!(snapshot(&image), before);
+}

@@ -179,6 +179,19 @@ fn changes_lost(
     if registry_changed(image, newer_first) {
         changed.insert(0, crate::server::REGISTRY_FILE.to_string());
     }
+    // An import that did not record what it left (cut short, or its disk full) cannot tell
+    // later changes apart: the rollback goes on, and says so.
+    let unchecked = newer_first
+        .iter()
+        .filter(|point| !point.written.as_ref().is_some_and(|w| w.finished))
+        .map(|point| {
+            format!(
+                "the import of restore point {} did not record what it wrote (it was cut short \
+                 or could not write the record), so changes made since to its files or to \
+                 registry.reg could not be told apart: any were undone too",
+                point.name()
+            )
+        });
     if changed.is_empty() || force {
         return Ok(changed
             .iter()
@@ -188,6 +201,7 @@ fn changes_lost(
                      gone"
                 )
             })
+            .chain(unchecked)
             .collect());
     }
     let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
