@@ -1136,3 +1136,44 @@ fn a_restore_point_that_does_not_fit_leaves_no_trace() {
     let own = server::install_dir_of(&image).join(layout::MIGRATOR_DIR);
     assert!(!own.exists(), "{} is left", own.display());
 }
+
+/// Run by root (as a service's administrator often is), an import and its rollback leave the
+/// files they replace and create to the account that owned them, here `nobody`.
+#[test]
+fn replaced_and_created_files_keep_the_owner_of_the_server_files() {
+    use std::os::unix::fs::MetadataExt;
+    let root = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&root.stdout).trim() != "0" {
+        eprintln!("skipped: only root can give files to another account");
+        return;
+    }
+    let lab = Lab::new();
+    let image = lab.sample("calliope", ServerKind::Cic, "calliope", "2016 R1");
+    let archive = lab.export(&image, &[]);
+    let install = server::install_dir_of(&image);
+    let replaced = install.join("Server/DialPlan/Classifications.xml");
+    std::fs::write(&replaced, b"<changed/>").unwrap();
+    let created = prompts(&image).remove(0);
+    std::fs::remove_file(&created).unwrap();
+    let chown = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(&image)
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let owner = |path: &Path| {
+        let meta = std::fs::metadata(path).unwrap();
+        (meta.uid(), meta.gid())
+    };
+    let registry = image.join(server::REGISTRY_FILE);
+    let output = lab.import(&archive, &image, &lab.path("x"), &["--mode", "recovery"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for path in [&replaced, &created, &registry] {
+        assert_eq!(owner(path), (65534, 65534), "{}", path.display());
+    }
+    let back = lab.run(&["rollback", "--server", s(&image)]);
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    for path in [&replaced, &registry] {
+        assert_eq!(owner(path), (65534, 65534), "{}", path.display());
+    }
+}

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::registry::backend::{sync_dir, temporary_in, Staged};
+use crate::registry::backend::{sync_dir, take_owner, temporary_in, Staged};
 use crate::registry::RegTree;
 use crate::server::ServerImage;
 
@@ -456,6 +456,7 @@ fn copy_file(source: &Path, destination: &Path) -> Result<()> {
     if let Some(permissions) = permissions {
         let _ = temp.as_file().set_permissions(permissions);
     }
+    take_owner(temp.as_file(), destination);
     temp.persist(destination)
         .map_err(|e| Error::io("replacing", destination, e.error))?;
     Ok(())

@@ -170,6 +170,23 @@ pub fn temporary_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
         .tempfile_in(dir)
 }
 
+/// Gives `file`, a new file about to replace `like` (or to be created there), the owner and
+/// group of `like`, or of its folder when it does not exist yet: a file of the service account
+/// stays the service account's when an administrator's tool replaces it. Best effort: only a
+/// privileged run may give a file away, and elsewhere the file is the runner's anyway.
+pub fn take_owner(file: &fs::File, like: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let owner = fs::metadata(like).or_else(|_| fs::metadata(folder_of(like)));
+        if let Ok(owner) = owner {
+            let _ = std::os::unix::fs::fchown(file, Some(owner.uid()), Some(owner.gid()));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, like);
+}
+
 /// Whether `name` is that of a temporary file this tool writes.
 pub fn is_temporary(name: &str) -> bool {
     let (prefix, suffix) = TEMPORARY_AFFIXES;
@@ -198,11 +215,12 @@ pub fn stage_atomically(
             .flush()
             .map_err(|e| Error::io("writing", path, e))?;
     }
-    if let Ok(existing) = fs::metadata(path) {
+    if let Ok(existing) = fs::metadata(&target) {
         temp.as_file()
             .set_permissions(existing.permissions())
             .map_err(|e| Error::io("setting the permissions of", path, e))?;
     }
+    take_owner(temp.as_file(), &target);
     temp.as_file()
         .sync_all()
         .map_err(|e| Error::io("syncing", path, e))?;
