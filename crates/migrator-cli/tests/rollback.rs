@@ -458,3 +458,33 @@ fn a_rollback_past_an_unrecorded_import_says_later_changes_were_not_checked() {
     assert!(said.contains("did not record what it wrote"), "{said}");
     assert_eq!(snapshot(&image), before);
 }
+
+/// Files only touched since the import (copied without their times, say) are as the import
+/// left them: the rollback needs no --force for them.
+#[test]
+fn files_touched_but_not_changed_since_the_import_do_not_block_the_rollback() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    let before = lab.imported(&archive, &image);
+    let install = server::install_dir_of(&image);
+    let touched = install.join("Server/DialPlan/Classifications.xml");
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(&install) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file()
+            && !entry.path().starts_with(install.join(layout::MIGRATOR_DIR))
+        {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(later).unwrap();
+        }
+    }
+    assert!(touched.is_file());
+
+    let output = lab.rollback(&image, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(snapshot(&image), before);
+}

@@ -675,6 +675,10 @@ struct WrittenFile {
     size: u64,
     /// Last modification, in seconds and nanoseconds since 1970.
     modified: (u64, u32),
+    /// SHA-256 of the content written, when the writer hashed it: a file copied or touched
+    /// since, with the same content, is then still as the import left it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
 }
 
 /// The registry file as the import left it.
@@ -701,7 +705,24 @@ fn stamp(install: &Path, relative: &str) -> Option<WrittenFile> {
         path: relative.to_string(),
         size,
         modified,
+        sha256: None,
     })
+}
+
+impl WrittenFile {
+    /// Whether the file holds nothing a rollback would lose: it is gone, or as recorded (same
+    /// size and time, or same content).
+    fn unchanged(&self, install: &Path) -> bool {
+        let path = install.join(relative_path(&self.path));
+        match size_and_time(&path) {
+            None => true,
+            Some(now) if now == (self.size, self.modified) => true,
+            Some(_) => self
+                .sha256
+                .as_ref()
+                .is_some_and(|sha256| holds(&path, self.size, sha256)),
+        }
+    }
 }
 
 /// The size and last modification (seconds and nanoseconds since 1970) of `path`, if it
@@ -727,17 +748,26 @@ fn written_paths(point: &RestorePoint) -> impl Iterator<Item = &str> {
 }
 
 /// Records, once the import of `point` has succeeded, the size and time of every file it
-/// wrote and the size, time and SHA-256 of the registry file, so that a rollback can tell what
-/// someone changed since.
+/// wrote (with the SHA-256 its writer computed, from `hashes`, keyed by the file's path) and
+/// the size, time and SHA-256 of the registry file, so that a rollback can tell what someone
+/// changed since.
 ///
 /// # Errors
 ///
 /// `ErrorKind::Input` when the registry file cannot be read or the record cannot be written
 /// (the import itself stands).
-pub fn record_written(image: &ServerImage, point: &RestorePoint) -> Result<()> {
+pub fn record_written(
+    image: &ServerImage,
+    point: &RestorePoint,
+    hashes: &std::collections::HashMap<PathBuf, String>,
+) -> Result<()> {
     let install = image.install_dir();
     let files: Vec<WrittenFile> = written_paths(point)
-        .filter_map(|relative| stamp(&install, relative))
+        .filter_map(|relative| {
+            let mut file = stamp(&install, relative)?;
+            file.sha256 = hashes.get(&install.join(relative_path(relative))).cloned();
+            Some(file)
+        })
         .collect();
     let registry = image.registry_file();
     let (size, sha256) = hash_file(registry)?;
@@ -796,7 +826,7 @@ pub(crate) fn changed_since(
         .files
         .iter()
         .filter(|file| !skip.contains(&file.path))
-        .filter(|file| stamp(&install, &file.path).is_some_and(|now| now != **file))
+        .filter(|file| !file.unchanged(&install))
         .filter(|file| !put_back(&file.path))
         .map(|file| file.path.clone())
         .collect();

@@ -292,7 +292,7 @@ pub fn resolve(image: &ServerImage, keep: Option<Keep>, plan_only: bool) -> Resu
     image.store_registry(&tree)?;
     // Without this record a rollback cannot tell registry changes made since, and says so in
     // its log; the parameters are settled either way.
-    let _ = restore::record_written(image, &point);
+    let _ = restore::record_written(image, &point, &Default::default());
     let record = folder.join(RECORD_FILE);
     let json = serde_json::to_vec_pretty(&resolved.pairs).expect("pairs serialize");
     write_atomically(&record, |out| out.write_all(&json))?;
