@@ -286,6 +286,16 @@ impl Run<'_> {
             .before_first_change(&prepared, &planning)
             .inspect_err(|_| self.discard_scratch())?;
         let (folder, point) = point;
+        // Ctrl-C while the restore point was taken: nothing was changed yet, so nothing is
+        // kept either.
+        if self.progress.cancelled() {
+            let _ = fs::remove_dir_all(&folder);
+            if let Some(imports) = folder.parent() {
+                let _ = fs::remove_dir(imports);
+            }
+            self.discard_scratch();
+            return Err(cancelled_before_any_change());
+        }
         // The plan no longer needs the target as loaded: apply works on it in place.
         let tree = std::mem::take(&mut prepared.tree);
         let image = &prepared.image;
@@ -345,10 +355,7 @@ impl Run<'_> {
         planning: &Planning,
     ) -> Result<(PathBuf, Option<RestorePoint>)> {
         if self.progress.cancelled() {
-            return Err(
-                Error::new(ErrorKind::Cancelled, "import cancelled before any change")
-                    .with_hint("Nothing was written. Run the import again when ready."),
-            );
+            return Err(cancelled_before_any_change());
         }
         let image = &prepared.image;
         let folder = restore::new_run_folder(image)?;
@@ -490,6 +497,11 @@ fn rolled_back(
             )),
         },
     }
+}
+
+fn cancelled_before_any_change() -> Error {
+    Error::new(ErrorKind::Cancelled, "import cancelled before any change")
+        .with_hint("Nothing was written. Run the import again when ready.")
 }
 
 /// The report could not be written (a full disk, say): the run's outcome stands, and the

@@ -680,3 +680,39 @@ fn without_a_restore_point_ctrl_c_reports_the_registry_items_as_not_written() {
     assert_eq!(users.created + users.updated, 0, "{users:?}");
     assert!(users.not_run > 0, "{users:?}");
 }
+
+/// Ctrl-C pressed as a phase of the given name starts.
+struct PressAt(&'static str, AtomicBool);
+
+impl crate::progress::Progress for PressAt {
+    fn start_phase(&self, phase: &str, _items: u64, _bytes: u64) {
+        if phase == self.0 {
+            self.1.store(true, Ordering::SeqCst);
+        }
+    }
+    fn advance(&self, _items: u64, _bytes: u64) {}
+    fn end_phase(&self) {}
+    fn cancelled(&self) -> bool {
+        self.1.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn ctrl_c_while_the_restore_point_is_taken_ends_before_any_change_without_a_trace() {
+    let setup = setup();
+    let mut source = ImageSource::export(&setup.image, "all");
+    setup.damage();
+    let before = fixture::snapshot(setup.dir());
+    let progress = PressAt("take a restore point", AtomicBool::new(false));
+    let request = setup.request(Mode::Recovery);
+    let error = run(&request, &mut source, &progress).unwrap_err();
+    assert!(progress.1.load(Ordering::SeqCst), "the phase was seen");
+    assert_eq!(error.kind(), ErrorKind::Cancelled);
+    assert!(
+        error.message().contains("before any change"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(fixture::snapshot(setup.dir()), before);
+    assert!(!restore::imports_dir(&setup.image).exists());
+}

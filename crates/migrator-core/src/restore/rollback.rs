@@ -320,7 +320,10 @@ fn undo(image: &ServerImage, point: &RestorePoint) -> Result<Rollback> {
     for relative in &manifest.created_files {
         inside.check(relative)?;
     }
-    let registry = stage_registry(image, point)?;
+    let registry = stage_registry(image, point).map_err(|error| {
+        let hint = format!("Nothing was changed. {}", error.hint().unwrap_or_default());
+        error.with_hint(hint.trim_end().to_string())
+    })?;
     let marker = point.point_dir().join(ROLLBACK_MARKER);
     let started = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     write_atomically(&marker, |out| io::Write::write_all(out, started.as_bytes()))?;
