@@ -71,8 +71,8 @@ pub struct Applied {
     pub failure: Option<Failure>,
     /// Whether the user stopped the run.
     pub cancelled: bool,
-    /// The SHA-256 of every file copied, by destination, computed as it was written.
-    pub file_hashes: std::collections::HashMap<PathBuf, String>,
+    /// The CRC-32 of every file copied, by destination, computed as it was written.
+    pub file_checksums: std::collections::HashMap<PathBuf, u32>,
 }
 
 /// How to apply.
@@ -120,9 +120,9 @@ pub fn apply(image: &ServerImage, tree: RegTree, plan: &Plan, options: ApplyOpti
             .collect(),
         failure: None,
         cancelled: files.cancelled || registry.ran.cancelled,
-        file_hashes: std::collections::HashMap::new(),
+        file_checksums: std::collections::HashMap::new(),
     };
-    applied.file_hashes = files.hashes.into_iter().collect();
+    applied.file_checksums = files.checksums.into_iter().collect();
     // The failure reported is the earliest in plan order, as if one thread did everything.
     let mut failures: Vec<(usize, Failure)> = Vec::new();
     failures.extend(files.failure);
@@ -180,8 +180,8 @@ impl Part {
 /// first it did not run, if any); those in `failed` failed and the others were done.
 #[derive(Default)]
 struct PartRun {
-    /// The SHA-256 of each file copied, by destination.
-    hashes: Vec<(PathBuf, String)>,
+    /// The CRC-32 of each file copied, by destination.
+    checksums: Vec<(PathBuf, u32)>,
     stopped_at: Option<usize>,
     failed: Vec<(usize, String)>,
     failure: Option<(usize, Failure)>,
@@ -247,7 +247,7 @@ fn carry_out_part(
         if !run.may_go_on(index, action, options, stop) {
             return run;
         }
-        let done = carry_out(tree.as_deref_mut(), action, options, &mut run.hashes);
+        let done = carry_out(tree.as_deref_mut(), action, options, &mut run.checksums);
         if !run.note(index, action, done, options, stop) {
             return run;
         }
@@ -402,12 +402,12 @@ fn carry_out(
     tree: Option<&mut RegTree>,
     action: &Action,
     options: &ApplyOptions,
-    hashes: &mut Vec<(PathBuf, String)>,
+    checksums: &mut Vec<(PathBuf, u32)>,
 ) -> Result<()> {
     fault_check(action, options)?;
     if let Payload::File(copy) = &action.payload {
-        let sha256 = copy_file(&copy.source, &copy.destination)?;
-        hashes.push((copy.destination.clone(), sha256));
+        let crc32 = copy_file(&copy.source, &copy.destination)?;
+        checksums.push((copy.destination.clone(), crc32));
         return Ok(());
     }
     let Some(tree) = tree else {
@@ -453,14 +453,14 @@ fn carry_out(
 
 /// Copies `source` over `destination` through a temporary file in the destination folder,
 /// renamed into place when complete. File to file, so the kernel copies the bytes.
-/// Copies `source` over `destination` through a temporary file; the SHA-256 of what it wrote.
-fn copy_file(source: &Path, destination: &Path) -> Result<String> {
+/// Copies `source` over `destination` through a temporary file; the CRC-32 of what it wrote.
+fn copy_file(source: &Path, destination: &Path) -> Result<u32> {
     let folder = destination.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(folder).map_err(|e| Error::io("creating", folder, e))?;
     let mut input = fs::File::open(source).map_err(|e| Error::io("reading", source, e))?;
     let mut temp =
         temporary_in(folder).map_err(|e| Error::io("creating a temporary file in", folder, e))?;
-    let (_, sha256) = crate::restore::copy_hashed(&mut input, temp.as_file_mut())
+    let (_, crc32) = crate::restore::copy_checksummed(&mut input, temp.as_file_mut())
         .map_err(|e| Error::io("writing", destination, e))?;
     // The temporary file is private: a file replaced keeps its own permissions (an
     // administrator may have narrowed them), a new one gets the extracted copy's.
@@ -474,7 +474,7 @@ fn copy_file(source: &Path, destination: &Path) -> Result<String> {
     take_owner(temp.as_file(), destination);
     temp.persist(destination)
         .map_err(|e| Error::io("replacing", destination, e.error))?;
-    Ok(sha256)
+    Ok(crc32)
 }
 
 /// Makes the copied files durable before the registry, the last write, names them: one sync

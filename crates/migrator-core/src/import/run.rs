@@ -308,7 +308,7 @@ impl Run<'_> {
             Ok(apply::apply(image, tree, &planning.plan, options))
         })?;
         if let (None, Some(point)) = (&applied.failure, &point) {
-            if let Err(error) = restore::record_written(image, point, &applied.file_hashes) {
+            if let Err(error) = restore::record_written(image, point, &applied.file_checksums) {
                 planning.warnings.push(format!(
                     "a rollback will not be able to tell files changed after this import: {}",
                     error.message()

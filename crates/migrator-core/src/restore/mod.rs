@@ -675,10 +675,11 @@ struct WrittenFile {
     size: u64,
     /// Last modification, in seconds and nanoseconds since 1970.
     modified: (u64, u32),
-    /// SHA-256 of the content written, when the writer hashed it: a file copied or touched
-    /// since, with the same content, is then still as the import left it.
+    /// CRC-32 of the content written, when the writer computed it: a file copied or touched
+    /// since, with the same content, is then still as the import left it. (A checksum, not a
+    /// digest: it tells an edit from a copy, cheaply enough to compute on every file copied.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    sha256: Option<String>,
+    crc32: Option<u32>,
 }
 
 /// The registry file as the import left it.
@@ -705,7 +706,7 @@ fn stamp(install: &Path, relative: &str) -> Option<WrittenFile> {
         path: relative.to_string(),
         size,
         modified,
-        sha256: None,
+        crc32: None,
     })
 }
 
@@ -717,10 +718,12 @@ impl WrittenFile {
         match size_and_time(&path) {
             None => true,
             Some(now) if now == (self.size, self.modified) => true,
-            Some(_) => self
-                .sha256
-                .as_ref()
-                .is_some_and(|sha256| holds(&path, self.size, sha256)),
+            Some((size, _)) => {
+                size == self.size
+                    && self
+                        .crc32
+                        .is_some_and(|crc32| crc32_of(&path).is_ok_and(|now| now == crc32))
+            }
         }
     }
 }
@@ -748,7 +751,7 @@ fn written_paths(point: &RestorePoint) -> impl Iterator<Item = &str> {
 }
 
 /// Records, once the import of `point` has succeeded, the size and time of every file it
-/// wrote (with the SHA-256 its writer computed, from `hashes`, keyed by the file's path) and
+/// wrote (with the CRC-32 its writer computed, from `checksums`, keyed by the file's path) and
 /// the size, time and SHA-256 of the registry file, so that a rollback can tell what someone
 /// changed since.
 ///
@@ -759,13 +762,15 @@ fn written_paths(point: &RestorePoint) -> impl Iterator<Item = &str> {
 pub fn record_written(
     image: &ServerImage,
     point: &RestorePoint,
-    hashes: &std::collections::HashMap<PathBuf, String>,
+    checksums: &std::collections::HashMap<PathBuf, u32>,
 ) -> Result<()> {
     let install = image.install_dir();
     let files: Vec<WrittenFile> = written_paths(point)
         .filter_map(|relative| {
             let mut file = stamp(&install, relative)?;
-            file.sha256 = hashes.get(&install.join(relative_path(relative))).cloned();
+            file.crc32 = checksums
+                .get(&install.join(relative_path(relative)))
+                .copied();
             Some(file)
         })
         .collect();
@@ -782,6 +787,38 @@ pub fn record_written(
         }),
     };
     store_written(&point.point_dir().join(WRITTEN_FILE), &written)
+}
+
+/// Copies `input` to `output`, returning the byte count and the CRC-32 of what was copied.
+///
+/// # Errors
+///
+/// The first read or write error.
+pub(crate) fn copy_checksummed(
+    input: &mut impl Read,
+    output: &mut impl Write,
+) -> io::Result<(u64, u32)> {
+    let mut crc = crc32fast::Hasher::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let read = match input.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        crc.update(&buffer[..read]);
+        output.write_all(&buffer[..read])?;
+        total += read as u64;
+    }
+    Ok((total, crc.finalize()))
+}
+
+/// The CRC-32 of the file at `path`.
+fn crc32_of(path: &Path) -> io::Result<u32> {
+    let mut file = fs::File::open(path)?;
+    copy_checksummed(&mut file, &mut io::sink()).map(|(_, crc)| crc)
 }
 
 /// The size and SHA-256 of the file at `path`.
