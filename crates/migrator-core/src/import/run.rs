@@ -289,10 +289,7 @@ impl Run<'_> {
         // Ctrl-C while the restore point was taken: nothing was changed yet, so nothing is
         // kept either.
         if self.progress.cancelled() {
-            let _ = fs::remove_dir_all(&folder);
-            if let Some(imports) = folder.parent() {
-                let _ = fs::remove_dir(imports);
-            }
+            discard_run_folder(&folder);
             self.discard_scratch();
             return Err(cancelled_before_any_change());
         }
@@ -374,12 +371,7 @@ impl Run<'_> {
         match (point, marked) {
             (Ok(point), Ok(())) => Ok((folder, point)),
             (Err(error), _) | (_, Err(error)) => {
-                // Nothing was changed: no trace of the run is left either, not even an empty
-                // folder of imports.
-                let _ = fs::remove_dir_all(&folder);
-                if let Some(imports) = folder.parent() {
-                    let _ = fs::remove_dir(imports);
-                }
+                discard_run_folder(&folder);
                 Err(error)
             }
         }
@@ -496,6 +488,15 @@ fn rolled_back(
                 point.name()
             )),
         },
+    }
+}
+
+/// Removes the folder of a run that ended before its first change: nothing was changed, so no
+/// trace of the run is left either, not even an empty folder of imports.
+fn discard_run_folder(folder: &Path) {
+    let _ = fs::remove_dir_all(folder);
+    if let Some(imports) = folder.parent() {
+        let _ = fs::remove_dir(imports);
     }
 }
 
