@@ -488,3 +488,87 @@ fn files_touched_but_not_changed_since_the_import_do_not_block_the_rollback() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(snapshot(&image), before);
 }
+
+/// A registry change made between an import and a later run (here resolve-parameters) is kept
+/// by undoing the later run, and lost by undoing the import: rolling straight back to the
+/// import's point is refused as if the change had been made last.
+#[test]
+fn a_registry_change_between_two_runs_blocks_rolling_back_past_both() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    lab.imported(&archive, &image);
+    let first = runs(&image).remove(0);
+    let registry = image.join(REGISTRY_FILE);
+    let bytes = std::fs::read(&registry).unwrap();
+    let units: Vec<u16> = bytes[2..]
+        .chunks(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    let text = String::from_utf16(&units).unwrap();
+    let edited = text.replacen("\"Target\"=", "\"AdminNote\"=\"kept\"\r\n\"Target\"=", 1);
+    assert_ne!(edited, text);
+    let mut out = vec![0xff, 0xfe];
+    out.extend(edited.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&registry, out).unwrap();
+    let resolved = lab.run(&[
+        "resolve-parameters",
+        "--server",
+        s(&image),
+        "--keep",
+        "imported",
+    ]);
+    assert!(
+        matches!(resolved.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&resolved)
+    );
+    let changed = snapshot(&image);
+
+    let refused = lab.rollback(&image, &[&first]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("registry.reg"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(snapshot(&image), changed);
+}
+
+/// The names of the import runs of `image`, oldest first.
+fn runs(image: &Path) -> Vec<String> {
+    let dir = server::install_dir_of(image)
+        .join(layout::MIGRATOR_DIR)
+        .join("Imports");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// An edit that keeps a file's size and time is still an edit: the recorded checksum tells.
+#[test]
+fn an_edit_keeping_size_and_time_blocks_the_rollback() {
+    let lab = Lab::new();
+    let archive = lab.archive();
+    let image = lab.path("helios");
+    lab.imported(&archive, &image);
+    let file = server::install_dir_of(&image).join("Server/DialPlan/Classifications.xml");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[0] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    let handle = std::fs::File::options().write(true).open(&file).unwrap();
+    handle.set_modified(modified).unwrap();
+    drop(handle);
+
+    let refused = lab.rollback(&image, &[]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("Classifications.xml"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -711,19 +711,17 @@ fn stamp(install: &Path, relative: &str) -> Option<WrittenFile> {
 }
 
 impl WrittenFile {
-    /// Whether the file holds nothing a rollback would lose: it is gone, or as recorded (same
-    /// size and time, or same content).
+    /// Whether the file holds nothing a rollback would lose: it is gone, or as recorded (the
+    /// same content where a checksum was recorded, whatever its time says; else the same size
+    /// and time).
     fn unchanged(&self, install: &Path) -> bool {
         let path = install.join(relative_path(&self.path));
-        match size_and_time(&path) {
-            None => true,
-            Some(now) if now == (self.size, self.modified) => true,
-            Some((size, _)) => {
-                size == self.size
-                    && self
-                        .crc32
-                        .is_some_and(|crc32| crc32_of(&path).is_ok_and(|now| now == crc32))
-            }
+        let Some((size, modified)) = size_and_time(&path) else {
+            return true;
+        };
+        match self.crc32 {
+            Some(crc32) => size == self.size && crc32_of(&path).is_ok_and(|now| now == crc32),
+            None => (size, modified) == (self.size, self.modified),
         }
     }
 }
@@ -878,13 +876,11 @@ pub(crate) fn registry_changed(image: &ServerImage, point: &RestorePoint) -> Opt
     let written = point.written.as_ref().filter(|w| w.finished)?;
     let recorded = written.registry.as_ref()?;
     let path = image.registry_file();
-    let Some((size, modified)) = size_and_time(path) else {
+    if !path.exists() {
         // Nothing there to lose: the rollback writes it anew.
         return Some(false);
-    };
-    if (size, modified) == (recorded.size, recorded.modified) {
-        return Some(false);
     }
+    // Compared by content even when size and time match: an edit may keep both.
     let copy = &point.manifest.registry;
     Some(!holds(path, recorded.size, &recorded.sha256) && !holds(path, copy.size, &copy.sha256))
 }

@@ -247,6 +247,21 @@ fn registry_changed(image: &ServerImage, newer_first: &[&RestorePoint]) -> bool 
     let Some(newest) = newer_first.first() else {
         return false;
     };
+    // Between two runs of the chain: the registry the later one found (its copy) is not the
+    // one the earlier one left. Undoing the later run brings that change back, and undoing the
+    // earlier one would lose it.
+    let between = newer_first.windows(2).any(|pair| {
+        let (later, earlier) = (pair[0], pair[1]);
+        let left = earlier
+            .written
+            .as_ref()
+            .filter(|written| written.finished)
+            .and_then(|written| written.registry.as_ref());
+        left.is_some_and(|left| left.sha256 != later.manifest.registry.sha256)
+    });
+    if between {
+        return true;
+    }
     match super::registry_changed(image, newest) {
         Some(changed) => changed,
         None => {
