@@ -73,7 +73,7 @@ fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
     // One line per run, newest first, whatever its state.
     let mut lines: Vec<(&str, String)> = points
         .iter()
-        .map(|point| (point.name(), point_line(point)))
+        .map(|point| (point.name(), point_line(point, image.dir())))
         .chain(
             survey
                 .damaged
@@ -92,13 +92,14 @@ fn list(image: &ServerImage, as_json: bool) -> Result<u8> {
     Ok(list_code(&survey))
 }
 
-fn point_line(point: &RestorePoint) -> String {
+fn point_line(point: &RestorePoint, server: &std::path::Path) -> String {
     let m = &point.manifest;
     let rolled = match (&m.rolled_back, point.rollback_unfinished()) {
         (Some(when), _) => format!(", rolled back {when}"),
         (None, Some(when)) => format!(
             ", rollback started {when} and not finished (the server is partly rolled back): \
-             run `migrator rollback --server DIR {}` again",
+             run `migrator rollback --server {} {}` again",
+            server.display(),
             point.name()
         ),
         (None, None) => String::new(),

@@ -155,6 +155,8 @@ fn a_rollback_stopped_part_way_says_so_and_a_plain_retry_finishes_it() {
     );
     let listed = stdout(&lab.rollback(&image, &["--list"]));
     assert!(listed.contains("not finished"), "{listed}");
+    let again = format!("`migrator rollback --server {} ", s(&image));
+    assert!(listed.contains(&again), "{listed}");
     let json = lab.rollback(&image, &["--list", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(json["restore_points"][0]["rollback_unfinished"].is_string());
