@@ -441,8 +441,16 @@ fn rollback_to_an_older_point_undoes_the_later_imports_and_never_runs_twice() {
     // The list shows the newest first.
     let oldest = points[1]["name"].as_str().unwrap().to_string();
 
-    let rollback = lab.run(&["rollback", "--server", s(&image), &oldest]);
-    assert_eq!(rollback.status.code(), Some(0), "{}", stderr(&rollback));
+    // The people changed between the two imports would be lost: refused unless forced.
+    let refused = lab.run(&["rollback", "--server", s(&image), &oldest]);
+    assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("registry.reg"),
+        "{}",
+        stderr(&refused)
+    );
+    let rollback = lab.run(&["rollback", "--server", s(&image), "--force", &oldest]);
+    assert_eq!(rollback.status.code(), Some(1), "{}", stderr(&rollback));
     let after = snapshot(&image);
     let differing: Vec<_> = after
         .keys()
@@ -1171,7 +1179,32 @@ fn replaced_and_created_files_keep_the_owner_of_the_server_files() {
     for path in [&replaced, &created, &registry] {
         assert_eq!(owner(path), (65534, 65534), "{}", path.display());
     }
-    let back = lab.run(&["rollback", "--server", s(&image)]);
+    // Folders it creates too, its own folder among them.
+    let own = install.join(layout::MIGRATOR_DIR);
+    for entry in walkdir::WalkDir::new(&image) {
+        let entry = entry.unwrap();
+        assert_eq!(
+            owner(entry.path()),
+            (65534, 65534),
+            "{}",
+            entry.path().display()
+        );
+    }
+    assert!(own.is_dir());
+    // So the account that owns the server can roll the import back itself.
+    let back = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_migrator"))
+        .args([
+            "-q",
+            "--log-dir",
+            s(&image.join("logs")),
+            "rollback",
+            "--server",
+            s(&image),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
     for path in [&replaced, &registry] {
         assert_eq!(owner(path), (65534, 65534), "{}", path.display());

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::registry::backend::{sync_dir, take_owner, temporary_in, Staged};
+use crate::registry::backend::{create_dirs, sync_dir, take_owner, temporary_in, Staged};
 use crate::registry::RegTree;
 use crate::server::ServerImage;
 
@@ -456,7 +456,7 @@ fn carry_out(
 /// Copies `source` over `destination` through a temporary file; the CRC-32 of what it wrote.
 fn copy_file(source: &Path, destination: &Path) -> Result<u32> {
     let folder = destination.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(folder).map_err(|e| Error::io("creating", folder, e))?;
+    create_dirs(folder).map_err(|e| Error::io("creating", folder, e))?;
     let mut input = fs::File::open(source).map_err(|e| Error::io("reading", source, e))?;
     let mut temp =
         temporary_in(folder).map_err(|e| Error::io("creating a temporary file in", folder, e))?;

@@ -49,7 +49,7 @@ impl ImportLock {
     pub fn acquire(image: &ServerImage, purpose: &str) -> Result<ImportLock> {
         let dir = image.migrator_dir();
         let created_dir = (!dir.exists()).then(|| dir.clone());
-        fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        backend::create_dirs(&dir).map_err(|e| Error::io("creating", &dir, e))?;
         let path = dir.join(LOCK_FILE);
         let holder = Holder {
             pid: std::process::id(),

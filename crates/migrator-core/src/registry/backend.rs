@@ -187,6 +187,42 @@ pub fn take_owner(file: &fs::File, like: &Path) {
     let _ = (file, like);
 }
 
+/// Creates the folder `dir` and any missing parents, each owned like the nearest folder that
+/// already existed (see [`take_owner`]), as `fs::create_dir_all` does otherwise.
+///
+/// # Errors
+///
+/// The file system's error when a folder cannot be created.
+pub fn create_dirs(dir: &Path) -> std::io::Result<()> {
+    let mut missing = Vec::new();
+    let mut at = dir;
+    while !at.as_os_str().is_empty() && !at.exists() {
+        missing.push(at.to_path_buf());
+        match at.parent() {
+            Some(parent) => at = parent,
+            None => break,
+        }
+    }
+    fs::create_dir_all(dir)?;
+    for created in missing.iter().rev() {
+        own_like(created, at);
+    }
+    Ok(())
+}
+
+/// Gives `path` the owner and group of `like`. Best effort, as in [`take_owner`].
+pub fn own_like(path: &Path, like: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(owner) = fs::metadata(like) {
+            let _ = std::os::unix::fs::chown(path, Some(owner.uid()), Some(owner.gid()));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, like);
+}
+
 /// Whether `name` is that of a temporary file this tool writes.
 pub fn is_temporary(name: &str) -> bool {
     let (prefix, suffix) = TEMPORARY_AFFIXES;

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::plan::{ActionKind, Item, Plan};
-use crate::registry::backend::write_atomically;
+use crate::registry::backend::{create_dirs, own_like, write_atomically};
 use crate::server::ServerImage;
 
 pub use rollback::{rollback, rollback_image, Rollback};
@@ -181,7 +181,7 @@ pub fn imports_dir(image: &ServerImage) -> PathBuf {
 /// `ErrorKind::Input` when the folder cannot be created.
 pub fn new_run_folder(image: &ServerImage) -> Result<PathBuf> {
     let parent = imports_dir(image);
-    fs::create_dir_all(&parent).map_err(|e| Error::io("creating", &parent, e))?;
+    create_dirs(&parent).map_err(|e| Error::io("creating", &parent, e))?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
     for attempt in 1.. {
         let name = match attempt {
@@ -189,7 +189,7 @@ pub fn new_run_folder(image: &ServerImage) -> Result<PathBuf> {
             n => format!("{stamp}-{n}"),
         };
         let dir = parent.join(&name);
-        match fs::create_dir(&dir) {
+        match fs::create_dir(&dir).map(|()| own_like(&dir, &parent)) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(Error::io("creating", &dir, e)),
@@ -226,7 +226,7 @@ fn take(
     plan: &Plan,
     archive: &str,
 ) -> Result<RestorePoint> {
-    fs::create_dir_all(point).map_err(|e| Error::io("creating", point, e))?;
+    create_dirs(point).map_err(|e| Error::io("creating", point, e))?;
     let registry = save(
         image.registry_file(),
         &point.join(REGISTRY_COPY),
@@ -326,10 +326,13 @@ fn note_created_dirs(manifest: &mut Manifest, install: &Path, relative: &str) {
 /// Copies `from` to `to` (creating folders), returning its size and hash.
 fn save(from: &Path, to: &Path, label: &str) -> Result<SavedFile> {
     if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+        create_dirs(parent).map_err(|e| Error::io("creating", parent, e))?;
     }
     let mut input = fs::File::open(from).map_err(|e| Error::io("reading", from, e))?;
     let mut output = fs::File::create(to).map_err(|e| Error::io("writing", to, e))?;
+    if let Some(parent) = to.parent() {
+        own_like(to, parent);
+    }
     let (size, sha256) =
         copy_hashed(&mut input, &mut output).map_err(|e| Error::io("copying to", to, e))?;
     // The copy keeps the original's time too, which a rollback gives back with its bytes: an

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::import::lock::ImportLock;
-use crate::registry::backend::{stage_atomically, write_atomically, StagedFile};
+use crate::registry::backend::{create_dirs, stage_atomically, write_atomically, StagedFile};
 use crate::server::ServerImage;
 
 use super::{
@@ -494,7 +494,7 @@ fn check_copy(copy: &Path, expected: &SavedFile) -> Result<()> {
 
 fn put_back(copy: &Path, original: &Path) -> Result<()> {
     if let Some(parent) = original.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+        create_dirs(parent).map_err(|e| Error::io("creating", parent, e))?;
     }
     let mut input = fs::File::open(copy).map_err(|e| Error::io("reading", copy, e))?;
     write_atomically(original, |out| io::copy(&mut input, out).map(|_| ()))?;
