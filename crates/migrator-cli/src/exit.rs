@@ -65,7 +65,8 @@ pub const TABLE: &[(u8, &str, &str)] = &[
         130,
         "interrupted",
         "stopped by Ctrl-C (or a stop signal) before it finished; what it had written was \
-         removed, except by an import without a restore point (its report lists what stays)",
+         removed, except by an import without a restore point (its report counts what stays, \
+         and `--json` lists it)",
     ),
 ];
 
