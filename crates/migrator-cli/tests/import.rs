@@ -12,7 +12,7 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use cli_common::{archives, migrator, stderr, stdout};
+use cli_common::{archives, migrator, stderr, stdout, RamDisk};
 use migrator_core::archive::manifest::{component_entry, ComponentRecord, Manifest};
 use migrator_core::archive::ManifestHeader;
 use migrator_core::import::lock;
@@ -921,44 +921,6 @@ fn permission_denied_while_applying_rolls_back_to_the_byte() {
     assert!(folder.join("report.txt").exists(), "{}", folder.display());
     assert!(!folder.join("checklist.md").exists());
     assert!(report.get("checklist").is_none());
-}
-
-/// A small RAM disk mounted at `dir`, unmounted on drop; `None` where mounting is not allowed.
-struct RamDisk(PathBuf);
-
-impl RamDisk {
-    fn mount(dir: &Path, bytes: u64) -> Option<RamDisk> {
-        std::fs::create_dir_all(dir).unwrap();
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
-            .arg(dir)
-            .stderr(std::process::Stdio::null())
-            .status();
-        status
-            .is_ok_and(|s| s.success())
-            .then(|| RamDisk(dir.to_path_buf()))
-    }
-
-    /// Fills the disk until only `free` bytes are left.
-    fn leave_free(&self, free: u64) {
-        let output = Command::new("df")
-            .args(["-B1", "--output=avail"])
-            .arg(&self.0)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&output.stdout);
-        let avail: u64 = text.lines().nth(1).unwrap().trim().parse().unwrap();
-        let filler = avail
-            .checked_sub(free)
-            .expect("the disk has room for the test");
-        std::fs::write(self.0.join("filler"), vec![0u8; filler as usize]).unwrap();
-    }
-}
-
-impl Drop for RamDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use cli_common::{archives, migrator, sample_image, stderr, stdout};
+use cli_common::{archives, migrator, sample_image, stderr, stdout, RamDisk};
 use migrator_core::layout;
 use migrator_core::server::{self, REGISTRY_FILE};
 
@@ -201,44 +201,6 @@ fn a_rollback_stopped_part_way_says_so_and_a_plain_retry_finishes_it() {
     assert!(!point_dir(&image).join("rollback-started.txt").exists());
     let listed = stdout(&lab.rollback(&image, &["--list"]));
     assert!(listed.contains("rolled back 2"), "{listed}");
-}
-
-/// A small RAM disk mounted at `dir`, unmounted on drop; `None` where mounting is not allowed.
-struct RamDisk(PathBuf);
-
-impl RamDisk {
-    fn mount(dir: &Path, bytes: u64) -> Option<RamDisk> {
-        std::fs::create_dir_all(dir).unwrap();
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
-            .arg(dir)
-            .stderr(std::process::Stdio::null())
-            .status();
-        status
-            .is_ok_and(|s| s.success())
-            .then(|| RamDisk(dir.to_path_buf()))
-    }
-
-    /// Fills the disk until only `free` bytes are left.
-    fn leave_free(&self, free: u64) {
-        let output = Command::new("df")
-            .args(["-B1", "--output=avail"])
-            .arg(&self.0)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&output.stdout);
-        let avail: u64 = text.lines().nth(1).unwrap().trim().parse().unwrap();
-        let filler = avail
-            .checked_sub(free)
-            .expect("the disk has room for the test");
-        std::fs::write(self.0.join("filler"), vec![0u8; filler as usize]).unwrap();
-    }
-}
-
-impl Drop for RamDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
 }
 
 /// Regression: the registry copy was written after the files were put back, so a full disk

@@ -78,3 +78,41 @@ pub fn stderr(output: &Output) -> String {
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// A small RAM disk mounted at `dir`, unmounted on drop; `None` where mounting is not allowed.
+pub struct RamDisk(PathBuf);
+
+impl RamDisk {
+    pub fn mount(dir: &Path, bytes: u64) -> Option<RamDisk> {
+        std::fs::create_dir_all(dir).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status();
+        status
+            .is_ok_and(|s| s.success())
+            .then(|| RamDisk(dir.to_path_buf()))
+    }
+
+    /// Fills the disk until only `free` bytes are left.
+    pub fn leave_free(&self, free: u64) {
+        let output = Command::new("df")
+            .args(["-B1", "--output=avail"])
+            .arg(&self.0)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        let avail: u64 = text.lines().nth(1).unwrap().trim().parse().unwrap();
+        let filler = avail
+            .checked_sub(free)
+            .expect("the disk has room for the test");
+        std::fs::write(self.0.join("filler"), vec![0u8; filler as usize]).unwrap();
+    }
+}
+
+impl Drop for RamDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}

@@ -609,15 +609,31 @@ fn after_a_rollback_the_counts_tell_the_failed_item_from_the_undone_ones() {
     assert!(text.contains("rolled back to it"), "{text}");
 }
 
-/// A Ctrl-C the test presses by setting the flag.
-struct CtrlCFlag(std::sync::Arc<AtomicBool>);
+/// A Ctrl-C the test presses: by setting the flag, or by itself as the phase `at` starts.
+struct CtrlC {
+    at: Option<&'static str>,
+    pressed: std::sync::Arc<AtomicBool>,
+}
 
-impl crate::progress::Progress for CtrlCFlag {
-    fn start_phase(&self, _phase: &str, _items: u64, _bytes: u64) {}
+impl CtrlC {
+    fn new(at: Option<&'static str>) -> CtrlC {
+        CtrlC {
+            at,
+            pressed: std::sync::Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl crate::progress::Progress for CtrlC {
+    fn start_phase(&self, phase: &str, _items: u64, _bytes: u64) {
+        if self.at == Some(phase) {
+            self.pressed.store(true, Ordering::SeqCst);
+        }
+    }
     fn advance(&self, _items: u64, _bytes: u64) {}
     fn end_phase(&self) {}
     fn cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
+        self.pressed.load(Ordering::SeqCst)
     }
 }
 
@@ -626,8 +642,8 @@ fn ctrl_c_while_the_report_is_written_is_in_the_report() {
     let setup = setup();
     let mut source = ImageSource::export(&setup.image, "all");
     setup.damage();
-    let progress = CtrlCFlag(std::sync::Arc::new(AtomicBool::new(false)));
-    let pressed = std::sync::Arc::clone(&progress.0);
+    let progress = CtrlC::new(None);
+    let pressed = std::sync::Arc::clone(&progress.pressed);
     let fault = move |step: WriteStep| {
         if matches!(step, WriteStep::Report) {
             pressed.store(true, Ordering::SeqCst);
@@ -656,8 +672,8 @@ fn without_a_restore_point_ctrl_c_reports_the_registry_items_as_not_written() {
     let registry_before = std::fs::read(setup.image.registry_file()).unwrap();
     let mut request = setup.request(Mode::Recovery);
     request.restore_point = false;
-    let progress = CtrlCFlag(std::sync::Arc::new(AtomicBool::new(false)));
-    let pressed = std::sync::Arc::clone(&progress.0);
+    let progress = CtrlC::new(None);
+    let pressed = std::sync::Arc::clone(&progress.pressed);
     // Ctrl-C as the first file is copied: the registry file is never put in place.
     let fault = move |step: WriteStep| {
         if matches!(step, WriteStep::Action(a) if a.kind == ActionKind::CopyFile) {
@@ -681,32 +697,19 @@ fn without_a_restore_point_ctrl_c_reports_the_registry_items_as_not_written() {
     assert!(users.not_run > 0, "{users:?}");
 }
 
-/// Ctrl-C pressed as a phase of the given name starts.
-struct PressAt(&'static str, AtomicBool);
-
-impl crate::progress::Progress for PressAt {
-    fn start_phase(&self, phase: &str, _items: u64, _bytes: u64) {
-        if phase == self.0 {
-            self.1.store(true, Ordering::SeqCst);
-        }
-    }
-    fn advance(&self, _items: u64, _bytes: u64) {}
-    fn end_phase(&self) {}
-    fn cancelled(&self) -> bool {
-        self.1.load(Ordering::SeqCst)
-    }
-}
-
 #[test]
 fn ctrl_c_while_the_restore_point_is_taken_ends_before_any_change_without_a_trace() {
     let setup = setup();
     let mut source = ImageSource::export(&setup.image, "all");
     setup.damage();
     let before = fixture::snapshot(setup.dir());
-    let progress = PressAt("take a restore point", AtomicBool::new(false));
+    let progress = CtrlC::new(Some("take a restore point"));
     let request = setup.request(Mode::Recovery);
     let error = run(&request, &mut source, &progress).unwrap_err();
-    assert!(progress.1.load(Ordering::SeqCst), "the phase was seen");
+    assert!(
+        progress.pressed.load(Ordering::SeqCst),
+        "the phase was seen"
+    );
     assert_eq!(error.kind(), ErrorKind::Cancelled);
     assert!(
         error.message().contains("before any change"),

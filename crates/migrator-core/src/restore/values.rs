@@ -108,7 +108,10 @@ mod tests {
         let text = serde_json::to_string(&doc).unwrap();
         assert_eq!(
             text,
-            r#"{"values":[{"key":"K1","names":["a",""]},{"key":"K2","names":["b"]},{"key":"K1","names":["c"]}]}"#
+            concat!(
+                r#"{"values":[{"key":"K1","names":["a",""]},{"key":"K2","names":["b"]},"#,
+                r#"{"key":"K1","names":["c"]}]}"#
+            )
         );
         assert_eq!(serde_json::from_str::<Doc>(&text).unwrap(), doc);
     }
