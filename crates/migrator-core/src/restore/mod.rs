@@ -357,6 +357,16 @@ pub(crate) fn copy_hashed(
     output: &mut impl Write,
 ) -> io::Result<(u64, String)> {
     let mut hasher = Sha256::new();
+    let size = copy_seeing(input, output, |bytes| hasher.update(bytes))?;
+    Ok((size, hex(&hasher.finalize())))
+}
+
+/// Copies `input` to `output` in blocks, showing each block to `see` first; the byte count.
+fn copy_seeing(
+    input: &mut impl Read,
+    output: &mut impl Write,
+    mut see: impl FnMut(&[u8]),
+) -> io::Result<u64> {
     let mut buffer = vec![0u8; 1 << 16];
     let mut size = 0u64;
     loop {
@@ -366,11 +376,11 @@ pub(crate) fn copy_hashed(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        hasher.update(&buffer[..n]);
+        see(&buffer[..n]);
         output.write_all(&buffer[..n])?;
         size += n as u64;
     }
-    Ok((size, hex(&hasher.finalize())))
+    Ok(size)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -800,20 +810,8 @@ pub(crate) fn copy_checksummed(
     output: &mut impl Write,
 ) -> io::Result<(u64, u32)> {
     let mut crc = crc32fast::Hasher::new();
-    let mut buffer = vec![0u8; 1 << 16];
-    let mut total = 0u64;
-    loop {
-        let read = match input.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(read) => read,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        crc.update(&buffer[..read]);
-        output.write_all(&buffer[..read])?;
-        total += read as u64;
-    }
-    Ok((total, crc.finalize()))
+    let size = copy_seeing(input, output, |bytes| crc.update(bytes))?;
+    Ok((size, crc.finalize()))
 }
 
 /// The CRC-32 of the file at `path`.
