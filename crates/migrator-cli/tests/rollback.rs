@@ -102,16 +102,19 @@ fn snapshot(image: &Path) -> Snapshot {
 
 /// The folder of the only restore point of `image`.
 fn point_dir(image: &Path) -> PathBuf {
-    let runs = server::install_dir_of(image)
-        .join(layout::MIGRATOR_DIR)
-        .join("Imports");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(runs)
-        .unwrap()
-        .map(|e| e.unwrap().path().join("restore-point"))
+    let mut found: Vec<PathBuf> = runs(image)
+        .iter()
+        .map(|run| imports_dir(image).join(run).join("restore-point"))
         .filter(|p| p.is_dir())
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     found.pop().unwrap()
+}
+
+fn imports_dir(image: &Path) -> PathBuf {
+    server::install_dir_of(image)
+        .join(layout::MIGRATOR_DIR)
+        .join("Imports")
 }
 
 /// Sets or clears the immutable flag of `path`; false where the file system does not allow it.
@@ -501,10 +504,7 @@ fn a_registry_change_between_two_runs_blocks_rolling_back_past_both() {
 
 /// The names of the import runs of `image`, oldest first.
 fn runs(image: &Path) -> Vec<String> {
-    let dir = server::install_dir_of(image)
-        .join(layout::MIGRATOR_DIR)
-        .join("Imports");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
+    let mut names: Vec<String> = std::fs::read_dir(imports_dir(image))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
